@@ -1,0 +1,53 @@
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * Where rdoctl keeps per-cloud state on the operator's machine: secrets, the install journal,
+ * fetched credentials and logs. Never inside git (the project's .gitignore lists `.rdoctl/`).
+ *
+ * `RDOCTL_HOME` moves it; the default is `.rdoctl/` in the current directory so a project
+ * checkout carries its clouds' state beside it.
+ */
+export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.RDOCTL_HOME;
+  if (configured) return path.resolve(configured.replace(/^~(?=$|\/)/, os.homedir()));
+  return path.resolve(".rdoctl");
+}
+
+export interface CloudPaths {
+  readonly dir: string;
+  /** Generated passwords and secrets, JSON, mode 0600. */
+  readonly secrets: string;
+  /** Install journal: phase × host, with input hashes. */
+  readonly journal: string;
+  /** Logs and files fetched from the hosts. */
+  readonly artifacts: string;
+  /** The answer file rdoctl uploaded last, mode 0600. */
+  readonly answerFile: string;
+  /** keystonerc_admin as fetched from the controller, mode 0600. */
+  readonly keystonerc: string;
+  /** openrc for the admin user, mode 0600. */
+  readonly openrc: string;
+  /** clouds.yaml with one entry named after the cloud, mode 0600. */
+  readonly cloudsYaml: string;
+  /** Host keys accepted for this cloud's hosts (OpenSSH known_hosts format). */
+  readonly knownHosts: string;
+}
+
+export function cloudPaths(cloud: string, root: string = workspaceRoot()): CloudPaths {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(cloud)) {
+    throw new Error(`cloud name ${JSON.stringify(cloud)} cannot name a directory (letters, digits, . _ -)`);
+  }
+  const dir = path.join(root, "clouds", cloud);
+  return {
+    dir,
+    secrets: path.join(dir, "secrets.json"),
+    journal: path.join(dir, "journal.json"),
+    artifacts: path.join(dir, "artifacts"),
+    answerFile: path.join(dir, "answers.txt"),
+    keystonerc: path.join(dir, "keystonerc_admin"),
+    openrc: path.join(dir, "admin-openrc.sh"),
+    cloudsYaml: path.join(dir, "clouds.yaml"),
+    knownHosts: path.join(dir, "known_hosts"),
+  };
+}
