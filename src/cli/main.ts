@@ -4,6 +4,7 @@ import { RdoctlError } from "../errors";
 import { registerAnswersCommands } from "./commands/answers";
 import { registerCheckCommand } from "./commands/check";
 import { registerInstallCommands } from "./commands/install";
+import { registerValidateCommand } from "./commands/validate";
 
 /**
  * Builds the command tree. Command modules import only commander at load time and pull their
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
+  registerValidateCommand(program);
   registerAnswersCommands(program);
   registerCheckCommand(program);
   registerInstallCommands(program);
