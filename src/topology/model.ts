@@ -183,6 +183,8 @@ export interface ServicesSpec {
   readonly manila?: ToggleSpec;
   /** @default disabled */
   readonly trove?: ToggleSpec;
+  /** Data processing; Packstack dropped it in 2024.1. @default disabled */
+  readonly sahara?: ToggleSpec;
   /** @default disabled */
   readonly magnum?: ToggleSpec;
   /** @default disabled */
@@ -204,12 +206,24 @@ export interface Services {
   readonly aodh: Toggle;
   readonly manila: Toggle;
   readonly trove: Toggle;
+  readonly sahara: Toggle;
   readonly magnum: Toggle;
   readonly ironic: Toggle;
   readonly demo: Toggle;
   readonly tempest: Toggle;
 }
 export type ServiceName = keyof Services;
+/** Every service of {@link Services}, in the order Packstack's GLOBAL group lists them. */
+export const SERVICE_NAMES = [
+  "nova", "neutron", "glance", "cinder", "swift", "heat", "horizon", "ceilometer", "aodh",
+  "manila", "trove", "sahara", "magnum", "ironic", "demo", "tempest",
+] as const satisfies readonly ServiceName[];
+
+/** Whether a service is installed; Neutron always is (Packstack rejects CONFIG_NEUTRON_INSTALL=n). */
+export function isServiceEnabled(services: Services, name: ServiceName): boolean {
+  const service = services[name];
+  return "enabled" in service ? service.enabled : true;
+}
 
 // ---------------------------------------------------------------- external network
 

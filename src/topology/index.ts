@@ -1,0 +1,10 @@
+/** Public API of the topology: model, defaults, validation, YAML inventories, builder. */
+export * from "./model";
+export { resolveTopology, resolveExternalNetwork, resolveNeutron, resolveServices } from "./resolve";
+export { loadInventory, parseInventory } from "./inventory";
+export { validateTopologySpec, BUILDER_SOURCE, type Locator, type Position, type SpecSource } from "./validate";
+export { InventoryError, formatIssue, formatPath, type InventoryIssue, type PathSegment, type PendingIssue } from "./issues";
+export { RULES, ruleIssues } from "./rules";
+export { inventorySchema, schemaIssues } from "./schema-check";
+export { releaseFacts, ReleaseFacts, SERVICE_INSTALL_PARAMETERS, packstackDataDir } from "./release-facts";
+export { CloudBuilder } from "./builder";

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { RdoctlError } from "../errors";
+import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
+import type { Topology } from "./model";
+import { validateTopologySpec, type Locator, type Position } from "./validate";
+
+/**
+ * YAML inventories: the TopologySpec shape (camelCase keys as in model.ts) in a file under
+ * inventories/. Every problem is reported with FILE:LINE:COLUMN, the field path and what was
+ * expected, all at once.
+ */
+
+/** Reads, parses and validates an inventory file. */
+export function loadInventory(file: string): Topology {
+  if (!existsSync(file)) throw new RdoctlError(`${file}: inventory not found`);
+  if (!statSync(file).isFile()) throw new RdoctlError(`${file}: not a file`);
+  return parseInventory(readFileSync(file, "utf8"), file);
+}
+
+/** Parses and validates inventory text; `file` only names the source in messages. */
+export function parseInventory(text: string, file: string): Topology {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    const issues: InventoryIssue[] = doc.errors.map((error) => {
+      const at = position(error.pos[0]);
+      return { file, line: at.line, column: at.column, path: "<yaml>", message: syntaxMessage(error.code, error.message, text, error.pos) };
+    });
+    throw new InventoryError(issues);
+  }
+  const positions = collectPositions(doc.contents, position);
+  const locate: Locator = (path, atKey) => {
+    // The field itself, else the nearest ancestor that was written (defaults have no position).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const key = formatPath(path.slice(0, depth));
+      const found = (depth === path.length && atKey ? positions.keys.get(key) : undefined) ?? positions.values.get(key);
+      if (found) return found;
+    }
+    return { line: 1, column: 1 };
+  };
+  return validateTopologySpec(doc.toJS({ maxAliasCount: 100 }) as unknown, { file, locate });
+}
+
+interface PositionMaps {
+  /** Where each key was written (for unknown keys). */
+  readonly keys: Map<string, Position>;
+  /** Where each value starts. */
+  readonly values: Map<string, Position>;
+}
+
+function collectPositions(root: unknown, position: (offset: number) => Position): PositionMaps {
+  const maps: PositionMaps = { keys: new Map(), values: new Map() };
+  const visit = (node: unknown, path: PathSegment[]): void => {
+    const range = (node as Node | null)?.range;
+    if (range) maps.values.set(formatPath(path), position(range[0]));
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key;
+        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        const childPath = [...path, key];
+        const keyRange = (keyNode as Node | null)?.range;
+        if (keyRange) maps.keys.set(formatPath(childPath), position(keyRange[0]));
+        if (pair.value === null || pair.value === undefined) {
+          // `key:` with nothing after it: point at the key.
+          if (keyRange) maps.values.set(formatPath(childPath), position(keyRange[0]));
+        } else {
+          visit(pair.value, childPath);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => visit(item, [...path, index]));
+    }
+  };
+  visit(root, []);
+  return maps;
+}
+
+function syntaxMessage(code: string, message: string, text: string, pos: readonly [number, number]): string {
+  if (code === "DUPLICATE_KEY") {
+    const line = text.slice(pos[0]).split(/\r?\n/, 1)[0] ?? "";
+    const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#]+?)\s*:/.exec(line)?.[1];
+    return key ? `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))}` : "duplicate key";
+  }
+  const first = message.split("\n", 1)[0] ?? message;
+  return `YAML syntax error: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+}

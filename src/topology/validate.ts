@@ -1,0 +1,55 @@
+import { formatPath, InventoryError, type InventoryIssue, type PathSegment, type PendingIssue } from "./issues";
+import type { Topology, TopologySpec } from "./model";
+import { resolveTopology } from "./resolve";
+import { ruleIssues } from "./rules";
+import { schemaIssues } from "./schema-check";
+
+export interface Position {
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+/** Finds where a field was written; undefined when the source has no positions (the builder). */
+export type Locator = (path: readonly PathSegment[], atKey: boolean) => Position | undefined;
+
+/** Where a description came from: an inventory file with positions, or `<builder>`. */
+export interface SpecSource {
+  readonly file: string;
+  readonly locate?: Locator;
+}
+
+export const BUILDER_SOURCE: SpecSource = { file: "<builder>" };
+
+/**
+ * The one road from a description to a {@link Topology}, for files and the builder alike:
+ * JSON Schema, then defaults, then the cross-field rules. Throws {@link InventoryError} with
+ * every issue found at the first stage that finds any.
+ */
+export function validateTopologySpec(value: unknown, source: SpecSource = BUILDER_SOURCE): Topology {
+  const schemaProblems = schemaIssues(value);
+  if (schemaProblems.length > 0) throw new InventoryError(locateAll(schemaProblems, source));
+  const spec = value as TopologySpec;
+  const topology = resolveTopology(spec);
+  const ruleProblems = ruleIssues(spec, topology);
+  if (ruleProblems.length > 0) throw new InventoryError(locateAll(ruleProblems, source));
+  return topology;
+}
+
+export function locateAll(pending: readonly PendingIssue[], source: SpecSource): InventoryIssue[] {
+  const located = pending.map((issue, order) => {
+    const position = source.locate?.(issue.path, issue.atKey ?? false);
+    const located: InventoryIssue = {
+      file: source.file,
+      ...(position ? { line: position.line, column: position.column } : {}),
+      path: formatPath(issue.path),
+      message: issue.message,
+      ...(issue.expected !== undefined ? { expected: issue.expected } : {}),
+      ...(issue.rule !== undefined ? { rule: issue.rule } : {}),
+    };
+    return { located, order };
+  });
+  located.sort((a, b) => (a.located.line ?? 0) - (b.located.line ?? 0) || (a.located.column ?? 0) - (b.located.column ?? 0) || a.order - b.order);
+  return located.map((l) => l.located);
+}
