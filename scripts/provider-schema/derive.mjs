@@ -1,0 +1,67 @@
+// Derives the `terraform providers schema -json` document of a terraform-plugin-sdk/v2
+// provider from its Go source: evaluates `Provider()` and maps every resource and data
+// source through the SDK's CoreConfigSchema rules.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GoPackageEvaluator, describe, isMap, isStruct } from "./go-eval.mjs";
+import { SdkSchemaMapper } from "./sdk-core-schema.mjs";
+
+/** Reads the non-test .go files of one package directory, in a stable order. */
+export function readGoPackage(dir) {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
+    .sort()
+    .map((f) => ({ path: f, source: readFileSync(join(dir, f), "utf8") }));
+}
+
+function sortedObject(entries) {
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * @param files      Go files of the provider package (`[{path, source}]`)
+ * @param options.fqpn              provider address, e.g. registry.terraform.io/ns/name
+ * @param options.providerFunction  function returning *schema.Provider (default "Provider")
+ * @returns {{schema, notes}} the schema document and everything that could not be resolved
+ */
+export function deriveProviderSchema(files, { fqpn, version, providerFunction = "Provider" }) {
+  const evaluator = new GoPackageEvaluator(files);
+  const notes = [];
+  const mapper = new SdkSchemaMapper((kind, detail, where) => notes.push({ kind, detail, where }));
+  const provider = evaluator.callFunction(providerFunction);
+  if (!isStruct(provider, "schema.Provider")) {
+    throw new Error(`${providerFunction}() did not evaluate to a schema.Provider but to ${describe(provider)}`);
+  }
+  const providerSchema = provider.fields.get("Schema");
+  const providerBlock = mapper.block(isMap(providerSchema) ? providerSchema.entries : new Map(), "provider");
+  const section = (field) => {
+    const m = provider.fields.get(field);
+    if (!isMap(m)) {
+      notes.push({ kind: "unresolved-map", detail: `${field} is ${describe(m)}`, where: providerFunction });
+      return {};
+    }
+    const out = [];
+    for (const [name, resource] of m.entries) {
+      const mapped = mapper.resource(resource, name);
+      if (mapped) out.push([name, mapped]);
+    }
+    return sortedObject(out);
+  };
+  const schema = {
+    format_version: "1.0",
+    provider_schemas: {
+      [fqpn]: {
+        provider: { version: 0, block: providerBlock },
+        resource_schemas: section("ResourcesMap"),
+        data_source_schemas: section("DataSourcesMap"),
+      },
+    },
+    provider_versions: { [fqpn]: version },
+  };
+  // Evaluator notes about statements in functions we ran (e.g. an `if` it could not decide)
+  // matter only if they touched a schema; they are listed for review either way.
+  for (const n of evaluator.notes) notes.push(n);
+  notes.sort((a, b) => `${a.where}\0${a.kind}\0${a.detail}`.localeCompare(`${b.where}\0${b.kind}\0${b.detail}`));
+  return { schema, notes };
+}
