@@ -19,20 +19,25 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, if it is close enough to be a plausible typo: within a third
- * of the word's length (at least 1, at most 3 edits), compared case-insensitively.
+ * of the word's length (at least 1, at most 3 edits), compared case-insensitively. Two equally
+ * close candidates give no answer: a coin toss would mislead.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
+  let tied = false;
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
+      tied = false;
+    } else if (distance === bestDistance && candidate !== best) {
+      tied = true;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return bestDistance <= limit && !tied ? best : undefined;
 }
 
 /** `; did you mean "x"?` or the empty string. */

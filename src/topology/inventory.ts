@@ -43,7 +43,17 @@ export function parseInventory(text: string, file: string): Topology {
     }
     return { line: 1, column: 1 };
   };
-  return validateTopologySpec(doc.toJS({ maxAliasCount: 100 }) as unknown, { file, locate });
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  // `release: 2025.1` unquoted is a YAML number; take the text as written (2024.10 stays 2024.10).
+  const release = isMap(doc.contents) ? doc.contents.get("release", true) : undefined;
+  if (isScalar(release) && typeof release.value === "number" && typeof release.source === "string" && isPlainObject(value)) {
+    value["release"] = release.source;
+  }
+  return validateTopologySpec(value, { file, locate });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 interface PositionMaps {

@@ -99,9 +99,17 @@ export interface NeutronSpec {
   readonly typeDrivers?: readonly NetworkType[];
   /** @default ["geneve"] for OVN, ["vxlan"] for Open vSwitch */
   readonly tenantNetworkTypes?: readonly NetworkType[];
-  /** Physical network name → bridge, e.g. `{ extnet: "br-ex" }`. @default from externalNetwork */
+  /**
+   * Physical network name → bridge, e.g. `{ extnet: "br-ex" }`. The external network's entry
+   * (`physicalNetwork: bridge`) is added when externalNetwork is set.
+   * @default from externalNetwork
+   */
   readonly bridgeMappings?: Readonly<Record<string, string>>;
-  /** Bridge → physical interface on network/compute hosts, e.g. `{ "br-ex": "eth1" }`. */
+  /**
+   * Bridge → physical interface on network/compute hosts, e.g. `{ "br-ex": "eth1" }`. The
+   * external bridge's entry (`bridge: interface`) is added when externalNetwork.interface is set.
+   * @default from externalNetwork
+   */
   readonly bridgeInterfaces?: Readonly<Record<string, string>>;
   /** VLAN ranges as `physnet[:min:max]`. @default [] */
   readonly vlanRanges?: readonly string[];

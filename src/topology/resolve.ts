@@ -92,8 +92,8 @@ export function resolveNeutron(spec: NeutronSpec, externalNetwork?: ExternalNetw
     l2Agent,
     typeDrivers: [...(spec.typeDrivers ?? defaults.typeDrivers)],
     tenantNetworkTypes: [...(spec.tenantNetworkTypes ?? defaults.tenantNetworkTypes)],
-    bridgeMappings: { ...(spec.bridgeMappings ?? derivedMappings) },
-    bridgeInterfaces: { ...(spec.bridgeInterfaces ?? derivedInterfaces) },
+    bridgeMappings: { ...derivedMappings, ...spec.bridgeMappings },
+    bridgeInterfaces: { ...derivedInterfaces, ...spec.bridgeInterfaces },
     vlanRanges: [...(spec.vlanRanges ?? [])],
     ...(spec.tunnelInterface !== undefined ? { tunnelInterface: spec.tunnelInterface } : {}),
   };

@@ -98,7 +98,7 @@ export const RULES: readonly Rule[] = [
           }
           // Default FQDNs repeat only when names repeat, which is reported already.
           if (field === "fqdn" && spec.hosts[i]!.fqdn === undefined && spec.hosts[first]!.fqdn === undefined) continue;
-          yield { path: ["hosts", i, field], message: `duplicate host ${field} "${host[field]}" (also hosts[${first}])`, expected: `a ${field} no other host uses` };
+          yield { path: ["hosts", i, field], message: `duplicate host ${field} "${host[field]}" (also hosts[${first}])`, expected: `${field === "address" ? "an" : "a"} ${field} no other host uses` };
         }
       }
     },
@@ -132,8 +132,8 @@ export const RULES: readonly Rule[] = [
             : "Packstack rejects IPv4 mixed with IPv6";
         yield {
           path: ["hosts", i, "address"],
-          message: `"${spec.hosts[i]!.address}" is a ${kind} but hosts[${first}] and most others use a ${majority}: ${why}`,
-          expected: `a ${majority}, like the other hosts`,
+          message: `"${spec.hosts[i]!.address}" is ${withArticle(kind)} but hosts[${first}] uses ${withArticle(majority)}, like most hosts: ${why}`,
+          expected: `${withArticle(majority)}, like the other hosts`,
         };
       }
     },
@@ -310,29 +310,23 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: "external-network-mapping",
-    *check({ spec, topology }) {
+    *check({ topology }) {
       const ext = topology.externalNetwork;
       const neutron = topology.services.neutron;
       if (!ext || neutron.l2Agent === "linuxbridge") return;
-      const explicitMappings = spec.services?.neutron?.bridgeMappings !== undefined;
+      // Both maps hold the entries derived from externalNetwork unless the user overrode them.
       const mapped = neutron.bridgeMappings[ext.physicalNetwork];
-      if (mapped === undefined) {
+      if (mapped !== ext.bridge) {
         yield {
-          path: [...NEUTRON, "bridgeMappings"],
-          message: `the external network's physical network "${ext.physicalNetwork}" has no bridge mapping`,
-          expected: `a mapping ${ext.physicalNetwork}: ${ext.bridge}`,
-        };
-      } else if (mapped !== ext.bridge) {
-        yield {
-          path: explicitMappings ? [...NEUTRON, "bridgeMappings", ext.physicalNetwork] : [...EXT, "bridge"],
+          path: [...NEUTRON, "bridgeMappings", ext.physicalNetwork],
           message: `physical network "${ext.physicalNetwork}" maps to bridge "${mapped}" but externalNetwork.bridge is "${ext.bridge}"`,
-          expected: "the same bridge in both places",
+          expected: "the same bridge in both places, or no mapping for the external network's physical network",
         };
       }
       const plugged = neutron.bridgeInterfaces[ext.bridge];
       if (plugged === undefined) {
         yield {
-          path: spec.services?.neutron?.bridgeInterfaces !== undefined ? [...NEUTRON, "bridgeInterfaces"] : EXT,
+          path: EXT,
           message: `no physical interface is plugged into the external bridge "${ext.bridge}", so the external network cannot reach outside`,
           expected: `externalNetwork.interface (e.g. eth1) or services.neutron.bridgeInterfaces["${ext.bridge}"]`,
         };
@@ -340,7 +334,7 @@ export const RULES: readonly Rule[] = [
         yield {
           path: [...NEUTRON, "bridgeInterfaces", ext.bridge],
           message: `bridge "${ext.bridge}" is plugged into "${plugged}" but externalNetwork.interface is "${ext.interface}"`,
-          expected: "the same interface in both places",
+          expected: "the same interface in both places, or no entry for the external bridge",
         };
       }
       if (!neutron.typeDrivers.includes(ext.type)) {
@@ -358,11 +352,12 @@ export const RULES: readonly Rule[] = [
   },
   {
     name: "bridge-interfaces-mapped",
-    *check({ topology }) {
+    *check({ spec, topology }) {
       const neutron = topology.services.neutron;
       if (neutron.l2Agent === "linuxbridge") return;
       const bridges = Object.values(neutron.bridgeMappings);
-      for (const bridge of Object.keys(neutron.bridgeInterfaces)) {
+      // The external bridge's entry is checked by external-network-mapping.
+      for (const bridge of Object.keys(spec.services?.neutron?.bridgeInterfaces ?? {})) {
         if (!bridges.includes(bridge)) {
           yield { path: [...NEUTRON, "bridgeInterfaces", bridge], message: `bridge "${bridge}" is not the target of any bridge mapping${didYouMean(bridge, bridges)}`, expected: `a bridge of bridgeMappings (${bridges.join(", ") || "none"})` };
         }
@@ -509,6 +504,10 @@ export const RULES: readonly Rule[] = [
 export function ruleIssues(spec: TopologySpec, topology: Topology): PendingIssue[] {
   const ctx: RuleContext = { spec, topology, facts: releaseFacts(topology.release) };
   return RULES.flatMap((rule) => [...rule.check(ctx)].map((issue) => ({ ...issue, rule: rule.name })));
+}
+
+function withArticle(noun: string): string {
+  return /^[aeiouAEIOU]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 /** Why `text` is neither an IP address nor a DNS name, or undefined when it is one of them. */

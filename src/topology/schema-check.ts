@@ -27,6 +27,9 @@ function compiled(): ValidateFunction {
 
 /** Issues for everything the schema rejects; [] when the value conforms. */
 export function schemaIssues(value: unknown): PendingIssue[] {
+  if (value === null || value === undefined) {
+    return [{ path: [], message: "the inventory is empty", expected: "a mapping with at least name and hosts" }];
+  }
   const validate = compiled();
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
@@ -75,7 +78,8 @@ function describe(error: ErrorObject): PendingIssue {
   switch (error.keyword) {
     case "type": {
       const want = (error.params as { type: string }).type;
-      return { path, message: `${show(data)} is ${kindOf(data)}`, expected: withArticle(want) };
+      const scalar = data !== null && typeof data !== "object";
+      return { path, message: scalar ? `${show(data)} is ${kindOf(data)}` : `found ${kindOf(data)}`, expected: withArticle(want) };
     }
     case "enum": {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
