@@ -1,0 +1,24 @@
+#!/bin/bash
+# Boots one lab host. Runs as PID 1 of the host's fresh PID, mount and UTS namespaces (inside its
+# network namespace), still seeing this machine's filesystem; ends by pivoting into the host's
+# overlay root and exec'ing the host's init. Usage: host-boot.sh ROOT (the mounted overlay).
+set -euo pipefail
+root=$1
+
+mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+mount --rbind /dev "$root/dev"
+mount -t tmpfs -o mode=0755,size=64m run "$root/run"
+
+# pivot_root(".", ".") then detach the old root: the host's mount table holds only its own
+# mounts, and no other host's disk stays pinned by this namespace.
+cd "$root"
+pivot_root . .
+umount -l .
+cd /
+
+lab=/usr/local/lib/rdoctl-lab
+mount --bind "$lab/proc/cpuinfo" /proc/cpuinfo
+mount --bind "$lab/proc/meminfo" /proc/meminfo
+hostname "$(cat /etc/hostname)"
+exec "$lab/init"
