@@ -1,0 +1,6 @@
+/** Checking synthesized cdktf stacks against the provider schema. */
+export { checkSynthesizedStack, type CheckOptions } from "./check-stack";
+export { formatFinding, countBySeverity, type SchemaFinding, type FindingRule } from "./findings";
+export { ProviderSchema, loadProviderSchema, parseProviderSchema, defaultSchemaPath, type ProviderSchemaDocument } from "./schema";
+export { findSynthesizedStacks, readSynthesizedStack, type SynthesizedStack } from "./synth-output";
+export { expectStackMatchesSchema, type ExpectStackOptions } from "./testing";
