@@ -26,6 +26,12 @@ async function gitInfo(dir) {
   }
 }
 
+/** Reviewed explanations of individual docs mismatches, keyed "type argument". */
+async function readKnown(outDir) {
+  const file = path.join(outDir, "docs-known-mismatches.json");
+  return fs.existsSync(file) ? JSON.parse(await fs.readFile(file, "utf8")).explanations ?? {} : {};
+}
+
 async function main() {
   if (!argv.source) throw new Error(usage);
   const source = path.resolve(String(argv.source));
@@ -40,7 +46,7 @@ async function main() {
 
   const started = performance.now();
   const files = readGoPackage(packageDir);
-  const { schema, notes } = deriveProviderSchema(files, { fqpn, version, providerFunction: String(argv.function ?? "Provider") });
+  const { schema, notes, locations } = deriveProviderSchema(files, { fqpn, version, providerFunction: String(argv.function ?? "Provider") });
   schema.rdoctl = {
     provider_source: fqpn.split("/").slice(1).join("/"),
     provider_version: version,
@@ -49,7 +55,7 @@ async function main() {
     derived_by: "scripts/derive-provider-schema.mjs (terraform-plugin-sdk/v2 CoreConfigSchema rules)",
   };
   const docsRoot = path.join(source, String(argv.docs ?? "docs"));
-  const docs = fs.existsSync(docsRoot) ? compareWithDocs(schema.provider_schemas[fqpn], docsRoot, fqpn.split("/").pop()) : null;
+  const docs = fs.existsSync(docsRoot) ? compareWithDocs(schema.provider_schemas[fqpn], docsRoot, fqpn.split("/").pop(), { locations, known: await readKnown(outDir) }) : null;
 
   await fs.mkdirp(outDir);
   await fs.writeFile(path.join(outDir, "schema.json"), JSON.stringify(schema, null, 1) + "\n");

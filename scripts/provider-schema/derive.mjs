@@ -3,16 +3,16 @@
 // source through the SDK's CoreConfigSchema rules.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { GoPackageEvaluator, describe, isMap, isStruct } from "./go-eval.mjs";
 import { SdkSchemaMapper } from "./sdk-core-schema.mjs";
 
-/** Reads the non-test .go files of one package directory, in a stable order. */
-export function readGoPackage(dir) {
+/** Reads the non-test .go files of one package directory, in a stable order; paths are `label/file.go`. */
+export function readGoPackage(dir, label = basename(dir)) {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"))
     .sort()
-    .map((f) => ({ path: f, source: readFileSync(join(dir, f), "utf8") }));
+    .map((f) => ({ path: `${label}/${f}`, source: readFileSync(join(dir, f), "utf8") }));
 }
 
 function sortedObject(entries) {
@@ -23,7 +23,8 @@ function sortedObject(entries) {
  * @param files      Go files of the provider package (`[{path, source}]`)
  * @param options.fqpn              provider address, e.g. registry.terraform.io/ns/name
  * @param options.providerFunction  function returning *schema.Provider (default "Provider")
- * @returns {{schema, notes}} the schema document and everything that could not be resolved
+ * @returns {{schema, notes, locations}} the schema document, everything that could not be
+ *   resolved, and where in the source each attribute was declared ("type.path" → "file:line")
  */
 export function deriveProviderSchema(files, { fqpn, version, providerFunction = "Provider" }) {
   const evaluator = new GoPackageEvaluator(files);
@@ -35,7 +36,7 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
   }
   const providerSchema = provider.fields.get("Schema");
   const providerBlock = mapper.block(isMap(providerSchema) ? providerSchema.entries : new Map(), "provider");
-  const section = (field) => {
+  const section = (field, label) => {
     const m = provider.fields.get(field);
     if (!isMap(m)) {
       notes.push({ kind: "unresolved-map", detail: `${field} is ${describe(m)}`, where: providerFunction });
@@ -43,7 +44,7 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
     }
     const out = [];
     for (const [name, resource] of m.entries) {
-      const mapped = mapper.resource(resource, name);
+      const mapped = mapper.resource(resource, label(name));
       if (mapped) out.push([name, mapped]);
     }
     return sortedObject(out);
@@ -53,8 +54,8 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
     provider_schemas: {
       [fqpn]: {
         provider: { version: 0, block: providerBlock },
-        resource_schemas: section("ResourcesMap"),
-        data_source_schemas: section("DataSourcesMap"),
+        resource_schemas: section("ResourcesMap", (n) => n),
+        data_source_schemas: section("DataSourcesMap", (n) => `data.${n}`),
       },
     },
     provider_versions: { [fqpn]: version },
@@ -63,5 +64,5 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
   // matter only if they touched a schema; they are listed for review either way.
   for (const n of evaluator.notes) notes.push(n);
   notes.sort((a, b) => `${a.where}\0${a.kind}\0${a.detail}`.localeCompare(`${b.where}\0${b.kind}\0${b.detail}`));
-  return { schema, notes };
+  return { schema, notes, locations: mapper.locations };
 }

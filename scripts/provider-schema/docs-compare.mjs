@@ -20,6 +20,19 @@ const BULLET = /^\s*[*-] +`([A-Za-z0-9_]+)`\s*[-–—:]?\s*(?:\(([^)]*)\))?/;
 const NESTED_HEADING = /^(?:The|Each)\s+((?:`[A-Za-z0-9_]+`\s*)+)(?:block|argument|object|attribute)s?\b.*\bsupports?\b/i;
 
 /**
+ * Reads a docs marker: "(Required)", "(Optional)", and the conditional forms
+ * "(Optional; Required if `x` is empty)" / "(Required unless `x` is set)", which the SDK can
+ * only express as Optional plus ExactlyOneOf/ConflictsWith, so they count as optional.
+ */
+export function markerKind(marker) {
+  const first = /^\s*(required|optional|computed)\b(.*)$/i.exec(marker);
+  if (!first) return "";
+  const word = first[1].toLowerCase();
+  if (/\brequired\s+(if|unless|when)\b/i.test(marker)) return "conditional";
+  return word;
+}
+
+/**
  * Parses the "Argument Reference" section: returns Map<section, Map<name, marker>> where
  * section "" is the top level and other sections are named by their last block name.
  */
@@ -42,10 +55,19 @@ export function parseArgumentReference(markdown) {
     const m = BULLET.exec(line);
     if (!m || /^\s{2,}/.test(line)) continue; // indented bullets are prose inside a description
     const marker = m[2] ?? "";
-    const kind = /\brequired\b/i.test(marker) ? "required" : /\boptional\b/i.test(marker) ? "optional" : /\bcomputed\b/i.test(marker) ? "computed" : "";
-    sections.get(current).set(m[1], kind);
+    sections.get(current).set(m[1], markerKind(marker));
   }
   return sections;
+}
+
+/** Source position of `argument` ("name" or "block.name") of `type`, if recorded. */
+function locate(locations, type, argument) {
+  if (!argument) return null;
+  const direct = locations.get(`${type}.${argument}`);
+  if (direct) return direct;
+  const suffix = `.${argument}`;
+  for (const [key, at] of locations) if (key.startsWith(`${type}.`) && key.endsWith(suffix)) return at;
+  return null;
 }
 
 /** Finds the block named `name` anywhere below `block` (breadth first). */
@@ -76,6 +98,10 @@ function compareBlock(block, documented, type, section, out) {
     if (!m) { out.push({ type, argument: prefix + name, kind: "missing-in-schema", docs: marker || "listed" }); continue; }
     if (!marker) { out.push({ type, argument: prefix + name, kind: "no-marker", schema: m.required ? "required" : m.settable ? "optional" : "computed" }); continue; }
     if (!m.settable && marker !== "computed") { out.push({ type, argument: prefix + name, kind: "computed-only-in-schema", docs: marker, schema: "computed" }); continue; }
+    if (marker === "conditional") {
+      if (m.required) out.push({ type, argument: prefix + name, kind: "required-mismatch", docs: "conditionally required", schema: "required" });
+      continue;
+    }
     if (m.settable && (marker === "required") !== m.required) {
       out.push({ type, argument: prefix + name, kind: "required-mismatch", docs: marker, schema: m.required ? "required" : "optional" });
     }
@@ -110,8 +136,10 @@ function compareType(type, schema, markdown, out) {
  * @param providerSchema  one entry of provider_schemas
  * @param docsRoot        the provider's docs/ directory
  * @param providerName    prefix stripped from type names to find pages (e.g. "openstack")
+ * @param options.locations "type.path" → "file.go:line" from the derivation
+ * @param options.known     reviewed explanations keyed "type argument"
  */
-export function compareWithDocs(providerSchema, docsRoot, providerName) {
+export function compareWithDocs(providerSchema, docsRoot, providerName, { locations = new Map(), known = {} } = {}) {
   const mismatches = [];
   const pages = { resource_schemas: "resources", data_source_schemas: "data-sources" };
   let checked = 0;
@@ -128,6 +156,12 @@ export function compareWithDocs(providerSchema, docsRoot, providerName) {
   if (existsSync(index)) {
     checked++;
     compareType("provider", providerSchema.provider, readFileSync(index, "utf8").replace(/^##\s+Configuration Reference/im, "## Argument Reference"), mismatches);
+  }
+  for (const m of mismatches) {
+    const source = locate(locations, m.type, m.argument);
+    if (source) m.source = source;
+    const explanation = known[`${m.type} ${m.argument}`.trim()];
+    if (explanation) m.explanation = explanation;
   }
   const byKind = {};
   for (const m of mismatches) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
@@ -157,8 +191,9 @@ export function renderDocsReport(report) {
       if (!items.length) continue;
       lines.push(`## ${kind} (${items.length})`, "");
       for (const m of items) {
-        const detail = [m.docs && `docs: ${m.docs}`, m.schema && `schema: ${m.schema}`, m.explanation].filter(Boolean).join("; ");
+        const detail = [m.docs && `docs: ${m.docs}`, m.schema && `schema: ${m.schema}`, m.source && `source: ${m.source}`].filter(Boolean).join("; ");
         lines.push(`- \`${m.type}\`${m.argument ? ` \`${m.argument}\`` : ""}${detail ? ` — ${detail}` : ""}`);
+        if (m.explanation) lines.push(`  - ${m.explanation}`);
       }
       lines.push("");
     }

@@ -65,7 +65,7 @@ export class GoPackageEvaluator {
     const body = fn.parser.parseBlockAt(fn.bodyPos);
     this.callDepth++;
     try {
-      const r = this.execBlock(body, scope, { fn, where: `${fn.file}:${fn.line} (${name})` });
+      const r = this.execBlock(body, scope, { fn, file: fn.file, where: `${fn.file}:${fn.line} (${name})` });
       if (r instanceof Return) return r.values.length === 1 ? r.values[0] : r.values;
       return null;
     } finally {
@@ -84,7 +84,7 @@ export class GoPackageEvaluator {
     else {
       this.valueCache.set(name, opaque(`initialization cycle at ${name}`));
       const expr = decl.parser.parseExprAt(decl.initPos);
-      value = this.eval(expr, new Scope(null), { where: `${decl.file}:${decl.line} (${name})`, type: decl.type });
+      value = this.eval(expr, new Scope(null), { file: decl.file, where: `${decl.file}:${decl.line} (${name})`, type: decl.type });
     }
     this.valueCache.set(name, value);
     return value;
@@ -340,7 +340,8 @@ export class GoPackageEvaluator {
       const name = key && key.k === "ident" ? key.name : `#${i}`;
       fields.set(name, this.eval(value, scope, { ...ctx, type: fieldType(typeName(under), name) }));
     });
-    return { kind: "struct", type: typeName(under), fields };
+    // The position lets reports point at the Go literal a schema entry came from.
+    return { kind: "struct", type: typeName(under), fields, at: `${ctx.file}:${e.line}` };
   }
 
   call(e, scope, ctx) {

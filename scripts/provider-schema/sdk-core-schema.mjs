@@ -13,6 +13,8 @@ export class SdkSchemaMapper {
   /** `report(kind, detail, where)` receives everything that could not be resolved. */
   constructor(report) {
     this.report = report;
+    /** "type.path" → "file.go:line" of the Go literal each attribute/block came from. */
+    this.locations = new Map();
   }
 
   field(s, name) {
@@ -136,6 +138,7 @@ export class SdkSchemaMapper {
         this.report("unresolved-schema", `value is ${describe(s)}`, at);
         continue;
       }
+      if (s.at) this.locations.set(at, s.at);
       const elem = this.field(s, "Elem");
       const type = this.valueType(s, at);
       const isResourceElem = isStruct(elem, "schema.Resource");
