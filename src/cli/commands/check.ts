@@ -1,5 +1,30 @@
 import type { Command } from "commander";
 
+interface CheckOptions {
+  readonly schema?: string;
+  readonly json?: boolean;
+  readonly strict?: boolean;
+}
+
 export function registerCheckCommand(program: Command): void {
-  void program;
+  program
+    .command("check")
+    .description("check synthesized cdktf stacks (cdk.tf.json) against the OpenStack provider schema; one line per finding")
+    .argument("[dir]", "cdktf output directory, one stack's directory, or a cdk.tf.json file", "cdktf.out")
+    .option("--schema <file>", "provider schema as `terraform providers schema -json` prints it (default: providers/openstack/schema.json shipped with rdoctl)")
+    .option("--json", "print the findings as JSON on stdout")
+    .option("--strict", "fail on warnings too (unchecked providers, deprecated attributes, suspicious conversions)")
+    .action(async (dir: string, options: CheckOptions) => {
+      // Reads JSON only: cdktf itself is never loaded, so the check runs in milliseconds.
+      const { runCheck, formatCheckReport } = await import("../../cloud/check/run-check.js");
+      const report = runCheck({ target: dir, ...(options.schema ? { schemaFile: options.schema } : {}), strict: options.strict === true });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      } else {
+        const text = formatCheckReport(report);
+        process.stdout.write(text.findings);
+        process.stderr.write(text.summary);
+      }
+      if (report.exitCode !== 0) process.exitCode = report.exitCode;
+    });
 }

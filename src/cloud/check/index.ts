@@ -4,3 +4,4 @@ export { formatFinding, countBySeverity, type SchemaFinding, type FindingRule } 
 export { ProviderSchema, loadProviderSchema, parseProviderSchema, defaultSchemaPath, type ProviderSchemaDocument } from "./schema";
 export { findSynthesizedStacks, readSynthesizedStack, type SynthesizedStack } from "./synth-output";
 export { expectStackMatchesSchema, type ExpectStackOptions } from "./testing";
+export { runCheck, formatCheckReport, type RunCheckOptions, type CheckReport } from "./run-check";
