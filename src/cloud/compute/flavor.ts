@@ -1,0 +1,76 @@
+import { Construct } from "../../cdktf";
+import type { Project } from "../identity/project";
+import { ComputeFlavorAccessV2, ComputeFlavorV2 } from "../provider";
+import { identifierFrom, invalidProps } from "../validation";
+
+export interface FlavorProps {
+  readonly name: string;
+  readonly vcpus: number;
+  readonly ramMb: number;
+  /** Root disk; 0 means the image's size (and forbids booting from image on some clouds). */
+  readonly diskGb: number;
+  /** @default 0 */
+  readonly ephemeralGb?: number;
+  /** @default 0 */
+  readonly swapMb?: number;
+  /** Public flavors are usable by every project; private ones by `projects` only. @default true */
+  readonly isPublic?: boolean;
+  /** Projects allowed to use a private flavor. @default [] */
+  readonly projects?: readonly Project[];
+  /** e.g. `{ "hw:cpu_policy": "dedicated" }`. @default {} */
+  readonly extraSpecs?: Readonly<Record<string, string>>;
+  /** Fixed flavor id. @default a UUID Nova picks */
+  readonly flavorId?: string;
+  /** @default none */
+  readonly description?: string;
+}
+
+/** A Nova flavor, public or private with per-project access. */
+export class Flavor extends Construct {
+  readonly resource: ComputeFlavorV2;
+  readonly name: string;
+  private readonly isPublic: boolean;
+
+  constructor(scope: Construct, id: string, props: FlavorProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.isPublic = props.isPublic ?? true;
+    for (const [field, value, min] of [
+      ["vcpus", props.vcpus, 1],
+      ["ramMb", props.ramMb, 1],
+      ["diskGb", props.diskGb, 0],
+      ["ephemeralGb", props.ephemeralGb ?? 0, 0],
+      ["swapMb", props.swapMb ?? 0, 0],
+    ] as const) {
+      if (!Number.isInteger(value) || value < min) throw invalidProps(this, `${field} is ${value}; expected an integer ≥ ${min}`);
+    }
+    this.resource = new ComputeFlavorV2(this, "flavor", {
+      name: props.name,
+      vcpus: props.vcpus,
+      ram: props.ramMb,
+      disk: props.diskGb,
+      ephemeral: props.ephemeralGb,
+      swap: props.swapMb,
+      isPublic: this.isPublic,
+      extraSpecs: props.extraSpecs ? { ...props.extraSpecs } : undefined,
+      flavorId: props.flavorId,
+      description: props.description,
+    });
+    for (const project of props.projects ?? []) this.grantAccess(project);
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+
+  /** Lets a project use this private flavor. */
+  grantAccess(project: Project): ComputeFlavorAccessV2 {
+    if (this.isPublic) {
+      throw invalidProps(this, `flavor ${this.name} is public; project access (${project.name}) applies to private flavors only (isPublic: false)`);
+    }
+    return new ComputeFlavorAccessV2(this, `access-${identifierFrom(project.name)}`, {
+      flavorId: this.id,
+      tenantId: project.id,
+    });
+  }
+}

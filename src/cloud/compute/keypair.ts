@@ -1,0 +1,43 @@
+import * as fs from "node:fs";
+import { Construct } from "../../cdktf";
+import { ComputeKeypairV2 } from "../provider";
+import { invalidProps } from "../validation";
+
+export interface KeypairProps {
+  readonly name: string;
+  /**
+   * OpenSSH public key text, or `{ file }` read at synth (public keys are not secrets).
+   * Required: letting Nova generate the pair would put the private key in Terraform state.
+   */
+  readonly publicKey: string | { readonly file: string };
+  /** Owner, for an admin creating keys for others. @default the provider's user */
+  readonly userId?: string;
+}
+
+/** A Nova keypair from an existing public key. */
+export class Keypair extends Construct {
+  readonly resource: ComputeKeypairV2;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: KeypairProps) {
+    super(scope, id);
+    this.name = props.name;
+    let key: string;
+    if (typeof props.publicKey === "string") {
+      key = props.publicKey.trim();
+    } else {
+      try {
+        key = fs.readFileSync(props.publicKey.file, "utf8").trim();
+      } catch (err) {
+        throw invalidProps(this, `cannot read public key file ${props.publicKey.file}: ${(err as Error).message}`);
+      }
+    }
+    if (/PRIVATE KEY/.test(key)) {
+      throw invalidProps(this, "publicKey holds a private key; pass the .pub file");
+    }
+    if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-\S+) [A-Za-z0-9+/=]+/.test(key)) {
+      throw invalidProps(this, "publicKey is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA…)");
+    }
+    this.resource = new ComputeKeypairV2(this, "keypair", { name: props.name, publicKey: key, userId: props.userId });
+  }
+}

@@ -1,0 +1,167 @@
+import { Construct } from "../../cdktf";
+import { FloatingIp } from "../network/floating-ip";
+import type { IExternalNetwork } from "../network/external-network-ref";
+import type { SecurityGroup } from "../network/security-group";
+import type { TenantNetwork } from "../network/tenant-network";
+import { ComputeInstanceV2, NetworkingPortV2 } from "../provider";
+import type { Volume } from "../storage/volume";
+import { invalidProps } from "../validation";
+import type { Flavor } from "./flavor";
+import type { Image } from "./image";
+import type { Keypair } from "./keypair";
+
+/** One network interface of a server, made as a Neutron port the stack owns. */
+export interface PortSpec {
+  readonly network: TenantNetwork;
+  /** @default an address Neutron picks from the network's subnet */
+  readonly fixedIp?: string;
+  /** Security groups of this port. @default [] (Neutron applies the project's `default` group) */
+  readonly securityGroups?: readonly SecurityGroup[];
+}
+
+/** A Nova block device mapping. */
+export interface BlockDeviceSpec {
+  /** What the device is made from. */
+  readonly source: { readonly image: Image } | { readonly volume: Volume } | { readonly blank: true } | { readonly uuid: string; readonly type: "image" | "volume" | "snapshot" };
+  /** Size of the volume Nova creates; required for images copied to volumes and blank devices. */
+  readonly sizeGb?: number;
+  /** A Cinder volume, or local disk on the hypervisor. @default "volume" */
+  readonly destination?: "volume" | "local";
+  /** 0 boots from it; -1 or none for a data disk. @default none */
+  readonly bootIndex?: number;
+  /** @default true for volumes Nova creates, false for an existing {@link Volume} */
+  readonly deleteOnTermination?: boolean;
+  /** @default the cloud's default volume type */
+  readonly volumeType?: string;
+}
+
+/** Everything that describes a server except its name: what a {@link VmGroup} repeats. */
+export interface ServerSpec {
+  /** Boot image; omit when a block device with bootIndex 0 boots the server. */
+  readonly image?: Image | { readonly id: string } | { readonly name: string };
+  readonly flavor: Flavor | { readonly name: string };
+  /** At least one. */
+  readonly ports: readonly PortSpec[];
+  /** @default no key (console or user data only) */
+  readonly keypair?: Keypair | string;
+  /** cloud-init user data. @default none */
+  readonly userData?: string;
+  /** @default [] */
+  readonly blockDevices?: readonly BlockDeviceSpec[];
+  /** Server group id (scheduler hint). @default none */
+  readonly serverGroupId?: string;
+  /** @default {} */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** @default the cloud's default zone */
+  readonly availabilityZone?: string;
+  /** Give the first port a floating IP from this network. @default none */
+  readonly floatingIp?: { readonly pool: IExternalNetwork };
+  /** @default false */
+  readonly configDrive?: boolean;
+}
+
+export interface ServerProps extends ServerSpec {
+  readonly name: string;
+}
+
+/** A Nova server on ports the stack owns, with optional block devices and floating IP. */
+export class Server extends Construct {
+  readonly instance: ComputeInstanceV2;
+  readonly ports: NetworkingPortV2[];
+  readonly floatingIp?: FloatingIp;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ServerProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (props.ports.length === 0) throw invalidProps(this, "a server needs at least one port");
+    const blockDevices = props.blockDevices ?? [];
+    const bootsFromDevice = blockDevices.some((d) => d.bootIndex === 0);
+    if (!props.image && !bootsFromDevice) {
+      throw invalidProps(this, "no image and no block device with bootIndex 0: nothing to boot from");
+    }
+    if (blockDevices.filter((d) => d.bootIndex === 0).length > 1) {
+      throw invalidProps(this, "more than one block device has bootIndex 0");
+    }
+
+    // Ports of our own rather than `network { uuid }`: security groups belong to ports, fixed
+    // addresses are declared, and floating IPs can point at a port id known before boot.
+    this.ports = props.ports.map(
+      (port, index) =>
+        new NetworkingPortV2(this, `port-${index}`, {
+          name: `${props.name}-${port.network.name}`,
+          networkId: port.network.id,
+          adminStateUp: true,
+          fixedIp: [{ subnetId: port.network.subnet.id, ipAddress: port.fixedIp }],
+          securityGroupIds: port.securityGroups && port.securityGroups.length > 0 ? port.securityGroups.map((g) => g.id) : undefined,
+        }),
+    );
+
+    const image = props.image;
+    this.instance = new ComputeInstanceV2(this, "instance", {
+      name: props.name,
+      imageId: image === undefined ? undefined : "resource" in image || "id" in image ? image.id : undefined,
+      imageName: image !== undefined && "name" in image && !("resource" in image) ? image.name : undefined,
+      flavorId: "resource" in props.flavor ? props.flavor.id : undefined,
+      flavorName: "resource" in props.flavor ? undefined : props.flavor.name,
+      keyPair: props.keypair === undefined ? undefined : typeof props.keypair === "string" ? props.keypair : props.keypair.resource.name,
+      userData: props.userData,
+      availabilityZone: props.availabilityZone,
+      metadata: props.metadata ? { ...props.metadata } : undefined,
+      configDrive: props.configDrive,
+      network: this.ports.map((port) => ({ port: port.id })),
+      blockDevice: blockDevices.length > 0 ? blockDevices.map((d, i) => this.blockDevice(d, i)) : undefined,
+      schedulerHints: props.serverGroupId ? [{ group: props.serverGroupId }] : undefined,
+    });
+
+    if (props.floatingIp) {
+      const first = props.ports[0];
+      const firstPort = this.ports[0];
+      if (first && firstPort) {
+        this.floatingIp = new FloatingIp(this, "floating-ip", {
+          pool: props.floatingIp.pool,
+          attachTo: { portId: firstPort.id, network: first.network },
+          description: `${props.name}`,
+        });
+      }
+    }
+  }
+
+  get id(): string {
+    return this.instance.id;
+  }
+
+  private blockDevice(spec: BlockDeviceSpec, index: number) {
+    const src = spec.source;
+    let sourceType: string;
+    let uuid: string | undefined;
+    let createsVolume = true;
+    if ("image" in src) {
+      sourceType = "image";
+      uuid = src.image.id;
+    } else if ("volume" in src) {
+      sourceType = "volume";
+      uuid = src.volume.id;
+      createsVolume = false;
+    } else if ("blank" in src) {
+      sourceType = "blank";
+    } else {
+      sourceType = src.type;
+      uuid = src.uuid;
+      createsVolume = src.type !== "volume";
+    }
+    const destination = spec.destination ?? "volume";
+    if (createsVolume && destination === "volume" && spec.sizeGb === undefined) {
+      throw invalidProps(this, `block device ${index} (${sourceType} → volume) needs sizeGb`);
+    }
+    return {
+      sourceType,
+      uuid,
+      destinationType: destination,
+      volumeSize: createsVolume ? spec.sizeGb : undefined,
+      bootIndex: spec.bootIndex,
+      deleteOnTermination: spec.deleteOnTermination ?? createsVolume,
+      volumeType: spec.volumeType,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Construct } from "../../cdktf";
+import { IdentityGroupV3, IdentityUserMembershipV3 } from "../provider";
+import { identifierFrom, invalidProps } from "../validation";
+import type { Domain } from "./domain";
+import type { IPrincipal } from "./role";
+import type { User } from "./user";
+
+export interface GroupProps {
+  readonly name: string;
+  /** @default the provider's default domain */
+  readonly domain?: Domain;
+  /** @default none */
+  readonly description?: string;
+  /** @default [] */
+  readonly members?: readonly User[];
+}
+
+/** A Keystone group; grant roles to it like to a user. */
+export class Group extends Construct implements IPrincipal {
+  readonly kind = "group" as const;
+  readonly resource: IdentityGroupV3;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: GroupProps) {
+    super(scope, id);
+    if (props.name.trim() === "") throw invalidProps(this, "group name is empty");
+    this.name = props.name;
+    this.resource = new IdentityGroupV3(this, "group", {
+      name: props.name,
+      description: props.description,
+      domainId: props.domain?.id,
+    });
+    for (const user of props.members ?? []) this.addMember(user);
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+
+  addMember(user: User): IdentityUserMembershipV3 {
+    return new IdentityUserMembershipV3(this, `member-${identifierFrom(user.name)}`, {
+      groupId: this.id,
+      userId: user.id,
+    });
+  }
+}

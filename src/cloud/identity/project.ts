@@ -1,0 +1,63 @@
+import { Construct } from "../../cdktf";
+import { IdentityProjectV3 } from "../provider";
+import { invalidProps } from "../validation";
+import type { Domain } from "./domain";
+import { QuotaSet, type ProjectQuotas, type QuotaFill } from "./quotas";
+import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
+
+export interface ProjectProps {
+  readonly name: string;
+  /** @default the provider's default domain (`default`) */
+  readonly domain?: Domain;
+  /** @default none */
+  readonly description?: string;
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default [] */
+  readonly tags?: readonly string[];
+  /** @default none: the cloud's default quotas apply */
+  readonly quotas?: ProjectQuotas;
+  /** How partly given quotas are completed; see {@link QuotaFill}. @default "openstack-defaults" */
+  readonly quotaFill?: QuotaFill;
+}
+
+/** A Keystone project with optional quotas and a readable grant API. */
+export class Project extends Construct {
+  readonly resource: IdentityProjectV3;
+  readonly name: string;
+  readonly domain?: Domain;
+  readonly quotas?: QuotaSet;
+  readonly grants: Grant[] = [];
+
+  constructor(scope: Construct, id: string, props: ProjectProps) {
+    super(scope, id);
+    if (props.name.trim() === "") throw invalidProps(this, "project name is empty");
+    this.name = props.name;
+    this.domain = props.domain;
+    this.resource = new IdentityProjectV3(this, "project", {
+      name: props.name,
+      description: props.description,
+      domainId: props.domain?.id,
+      enabled: props.enabled ?? true,
+      tags: props.tags && props.tags.length > 0 ? [...props.tags] : undefined,
+    });
+    if (props.quotas) {
+      this.quotas = new QuotaSet(this, "quotas", {
+        projectId: this.resource.id,
+        quotas: props.quotas,
+        fill: props.quotaFill,
+      });
+    }
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+
+  /** Gives `principal` the role on this project: `project.grant(user, "admin")`. */
+  grant(principal: IPrincipal, role: RoleRef): Grant {
+    const grant = grantOn(this, { projectId: this.id }, principal, role);
+    this.grants.push(grant);
+    return grant;
+  }
+}

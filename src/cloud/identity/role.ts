@@ -1,0 +1,83 @@
+import { Construct, TerraformStack } from "../../cdktf";
+import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
+import { identifierFrom, invalidProps } from "../validation";
+
+/** Something that can own a role assignment: a user or a group. */
+export interface IPrincipal {
+  readonly kind: "user" | "group";
+  readonly id: string;
+  /** Name as the cloud knows it, for readable construct ids. */
+  readonly name: string;
+}
+
+/** A role to grant: a {@link Role} made here, or the name of one the cloud has (`admin`, `member`, `reader`). */
+export type RoleRef = Role | string;
+
+export interface RoleProps {
+  readonly name: string;
+  /** Domain id for a domain-specific role. @default a global role */
+  readonly domainId?: string;
+}
+
+/** A Keystone role created by the stack. */
+export class Role extends Construct {
+  readonly resource: IdentityRoleV3;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: RoleProps) {
+    super(scope, id);
+    if (props.name.trim() === "") throw invalidProps(this, "role name is empty");
+    this.name = props.name;
+    this.resource = new IdentityRoleV3(this, "role", { name: props.name, domainId: props.domainId });
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+}
+
+/**
+ * The id of a role: a {@link Role}'s own, or one data source per role name per stack for roles
+ * that exist already (Keystone's `admin`, `member`, `reader`), looked up at plan time.
+ */
+export function roleId(scope: Construct, role: RoleRef): string {
+  if (role instanceof Role) return role.id;
+  if (role.trim() === "") throw invalidProps(scope, "role name is empty");
+  const stack = TerraformStack.of(scope);
+  const lookupsId = "openstack-role-lookups";
+  const lookups = (stack.node.tryFindChild(lookupsId) as Construct | undefined) ?? new Construct(stack, lookupsId);
+  const lookupId = identifierFrom(role);
+  const existing = lookups.node.tryFindChild(lookupId) as DataOpenstackIdentityRoleV3 | undefined;
+  return (existing ?? new DataOpenstackIdentityRoleV3(lookups, lookupId, { name: role })).id;
+}
+
+/** A role assignment as recorded on its target, for reading back what a stack grants. */
+export interface Grant {
+  readonly principal: IPrincipal;
+  readonly role: string;
+  readonly resource: IdentityRoleAssignmentV3;
+}
+
+/**
+ * Creates the role assignment of `principal` on a project or domain, inside `target`'s scope
+ * with an id naming principal and role (`grant-user-ahmed-admin`), so plans read like the
+ * matrix they implement.
+ */
+export function grantOn(
+  target: Construct,
+  on: { readonly projectId: string } | { readonly domainId: string },
+  principal: IPrincipal,
+  role: RoleRef,
+): Grant {
+  const roleName = role instanceof Role ? role.name : role;
+  const id = `grant-${principal.kind}-${identifierFrom(principal.name)}-${identifierFrom(roleName)}`;
+  if (target.node.tryFindChild(id)) {
+    throw invalidProps(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
+  }
+  const resource = new IdentityRoleAssignmentV3(target, id, {
+    ...on,
+    roleId: roleId(target, role),
+    ...(principal.kind === "user" ? { userId: principal.id } : { groupId: principal.id }),
+  });
+  return { principal, role: roleName, resource };
+}

@@ -1,0 +1,58 @@
+import { Construct } from "../../cdktf";
+import type { Project } from "../identity/project";
+import { NetworkingRouterInterfaceV2, NetworkingRouterV2 } from "../provider";
+import { identifierFrom, invalidProps } from "../validation";
+import type { IExternalNetwork } from "./external-network-ref";
+import type { TenantNetwork } from "./tenant-network";
+
+export interface RouterProps {
+  readonly name: string;
+  /** Gateway network; without it the router only joins tenant networks. @default none */
+  readonly externalNetwork?: IExternalNetwork;
+  /** Source NAT on the gateway (admin only to change). @default the cloud's default (true) */
+  readonly enableSnat?: boolean;
+  /** Networks to attach now; more with {@link Router.addInterface}. @default [] */
+  readonly interfaces?: readonly TenantNetwork[];
+  /** @default the provider's project */
+  readonly project?: Project;
+}
+
+/** A Neutron router with an external gateway and interfaces on tenant subnets. */
+export class Router extends Construct {
+  readonly resource: NetworkingRouterV2;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: RouterProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.resource = new NetworkingRouterV2(this, "router", {
+      name: props.name,
+      externalNetworkId: props.externalNetwork?.id,
+      enableSnat: props.enableSnat,
+      tenantId: props.project?.id,
+      adminStateUp: true,
+      // The gateway port takes an address from the external subnet, but the router only
+      // references the network. Without this edge Terraform may destroy the external subnet
+      // first, which Neutron refuses while the gateway port holds an address in it, and may
+      // create the router before the subnet exists, leaving it without a gateway address.
+      dependsOn: props.externalNetwork?.addressSubnet ? [props.externalNetwork.addressSubnet] : undefined,
+    });
+    for (const network of props.interfaces ?? []) this.addInterface(network);
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+
+  /** Attaches the network's subnet and records the interface on the network for floating IPs. */
+  addInterface(network: TenantNetwork): NetworkingRouterInterfaceV2 {
+    const id = `interface-${identifierFrom(network.name)}`;
+    if (this.node.tryFindChild(id)) throw invalidProps(this, `network ${network.name} is attached twice`);
+    const attachment = new NetworkingRouterInterfaceV2(this, id, {
+      routerId: this.id,
+      subnetId: network.subnet.id,
+    });
+    network.routerInterfaces.push(attachment);
+    return attachment;
+  }
+}

@@ -1,0 +1,130 @@
+import { Construct } from "../../cdktf";
+import presets from "../data/security-group-presets.json";
+import type { Project } from "../identity/project";
+import { NetworkingSecgroupRuleV2, NetworkingSecgroupV2 } from "../provider";
+import { invalidProps } from "../validation";
+import { parseCidr } from "../../topology/net";
+
+/** Ready-made ingress rules; see src/cloud/data/security-group-presets.json. */
+export type SecurityGroupPreset = "ssh" | "icmp" | "http" | "https";
+export const SECURITY_GROUP_PRESETS = ["ssh", "icmp", "http", "https"] as const satisfies readonly SecurityGroupPreset[];
+
+export interface SecurityGroupRuleSpec {
+  /** @default "ingress" */
+  readonly direction?: "ingress" | "egress";
+  /** `tcp`, `udp`, `icmp`, … or an IP protocol number. @default any protocol */
+  readonly protocol?: string;
+  /** One port or an inclusive range; tcp/udp only. @default every port */
+  readonly ports?: number | readonly [number, number];
+  /** Peer addresses. @default everywhere ("0.0.0.0/0" or "::/0") unless remoteGroup is set */
+  readonly remoteCidr?: string;
+  /** Peer security group; `"self"` for members of this group. Excludes remoteCidr. */
+  readonly remoteGroup?: SecurityGroup | "self";
+  /** @default from remoteCidr, else "IPv4" */
+  readonly ethertype?: "IPv4" | "IPv6";
+  /** @default none */
+  readonly description?: string;
+}
+
+export interface SecurityGroupProps {
+  readonly name: string;
+  /** @default none */
+  readonly description?: string;
+  /** @default [] */
+  readonly presets?: readonly SecurityGroupPreset[];
+  /** Where preset rules admit traffic from. @default "0.0.0.0/0" */
+  readonly presetRemoteCidr?: string;
+  /** @default [] */
+  readonly rules?: readonly SecurityGroupRuleSpec[];
+  /**
+   * Drop Neutron's default egress-allow rules and manage egress here only.
+   * @default false
+   */
+  readonly deleteDefaultRules?: boolean;
+  /** @default the provider's project */
+  readonly project?: Project;
+}
+
+/** A Neutron security group from presets and custom rules. */
+export class SecurityGroup extends Construct {
+  readonly resource: NetworkingSecgroupV2;
+  readonly name: string;
+  private readonly projectId?: string;
+  private ruleCount = 0;
+
+  constructor(scope: Construct, id: string, props: SecurityGroupProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.projectId = props.project?.id;
+    this.resource = new NetworkingSecgroupV2(this, "group", {
+      name: props.name,
+      description: props.description,
+      deleteDefaultRules: props.deleteDefaultRules,
+      tenantId: this.projectId,
+    });
+    const seen = new Set<SecurityGroupPreset>();
+    for (const preset of props.presets ?? []) {
+      if (!SECURITY_GROUP_PRESETS.includes(preset)) {
+        throw invalidProps(this, `unknown preset ${String(preset)}; expected one of ${SECURITY_GROUP_PRESETS.join(", ")}`);
+      }
+      if (seen.has(preset)) continue;
+      seen.add(preset);
+      for (const rule of presets[preset]) {
+        const ports = "ports" in rule ? rule.ports : undefined;
+        this.addRule({ ...rule, ports, remoteCidr: props.presetRemoteCidr ?? "0.0.0.0/0" }, preset);
+      }
+    }
+    for (const rule of props.rules ?? []) this.addRule(rule);
+  }
+
+  get id(): string {
+    return this.resource.id;
+  }
+
+  /** Adds one rule; `label` names the construct (`rule-ssh-1`). */
+  addRule(rule: SecurityGroupRuleSpec, label = "custom"): NetworkingSecgroupRuleV2 {
+    const index = ++this.ruleCount;
+    if (rule.remoteCidr !== undefined && rule.remoteGroup !== undefined) {
+      throw invalidProps(this, `rule ${index}: remoteCidr and remoteGroup exclude each other`);
+    }
+    let ethertype = rule.ethertype;
+    if (rule.remoteCidr !== undefined) {
+      const cidr = parseCidr(rule.remoteCidr);
+      if (typeof cidr === "string") throw invalidProps(this, `rule ${index}: remoteCidr ${rule.remoteCidr}: ${cidr}`);
+      const version = cidr.version === 4 ? "IPv4" : "IPv6";
+      if (ethertype !== undefined && ethertype !== version) {
+        throw invalidProps(this, `rule ${index}: ethertype ${ethertype} does not match remoteCidr ${rule.remoteCidr}`);
+      }
+      ethertype = version;
+    }
+    let portMin: number | undefined;
+    let portMax: number | undefined;
+    if (rule.ports !== undefined) {
+      if (rule.protocol !== "tcp" && rule.protocol !== "udp" && rule.protocol !== "sctp") {
+        throw invalidProps(this, `rule ${index}: ports need protocol tcp, udp or sctp, not ${rule.protocol ?? "any"}`);
+      }
+      [portMin, portMax] = typeof rule.ports === "number" ? [rule.ports, rule.ports] : rule.ports;
+      if (!validPort(portMin) || !validPort(portMax) || portMin > portMax) {
+        throw invalidProps(this, `rule ${index}: port range ${portMin}-${portMax} is not within 1-65535 in order`);
+      }
+    }
+    const remoteGroupId =
+      rule.remoteGroup === undefined ? undefined : rule.remoteGroup === "self" ? this.id : rule.remoteGroup.id;
+    return new NetworkingSecgroupRuleV2(this, `rule-${label}-${index}`, {
+      securityGroupId: this.id,
+      direction: rule.direction ?? "ingress",
+      ethertype: ethertype ?? "IPv4",
+      protocol: rule.protocol,
+      portRangeMin: portMin,
+      portRangeMax: portMax,
+      remoteIpPrefix: rule.remoteCidr ?? (remoteGroupId === undefined ? (ethertype === "IPv6" ? "::/0" : "0.0.0.0/0") : undefined),
+      remoteGroupId,
+      description: rule.description,
+      tenantId: this.projectId,
+    });
+  }
+}
+
+function validPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}

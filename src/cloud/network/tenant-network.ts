@@ -1,0 +1,86 @@
+import { Construct, type ITerraformDependable } from "../../cdktf";
+import type { Project } from "../identity/project";
+import { cidrContains, ipVersion, parseCidr } from "../../topology/net";
+import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
+import { invalidProps } from "../validation";
+
+export interface TenantNetworkProps {
+  readonly name: string;
+  /** e.g. `192.168.10.0/24`. */
+  readonly cidr: string;
+  /** @default Neutron picks the first address */
+  readonly gateway?: string;
+  /** Resolvers handed out by DHCP. @default [] (the cloud's dnsmasq/OVN default) */
+  readonly dnsNameservers?: readonly string[];
+  /** @default true */
+  readonly enableDhcp?: boolean;
+  /** @default the whole CIDR minus network, broadcast and gateway */
+  readonly allocationPool?: { readonly start: string; readonly end: string };
+  /** Owner project, for an admin building networks for others. @default the provider's project */
+  readonly project?: Project;
+  /** @default the cloud's default (1442 on Geneve, 1450 on VXLAN) */
+  readonly mtu?: number;
+  /** @default false */
+  readonly shared?: boolean;
+}
+
+/**
+ * A project network with one subnet.
+ *
+ * Changing `cidr` replaces the subnet, and Neutron refuses to delete a subnet that still has
+ * ports: servers' ports reference the subnet, so Terraform replaces them too, but ports made
+ * outside this stack block the apply and must be removed first.
+ */
+export class TenantNetwork extends Construct {
+  readonly network: NetworkingNetworkV2;
+  readonly subnet: NetworkingSubnetV2;
+  readonly name: string;
+  /**
+   * Router interfaces on this network's subnet, filled by {@link Router.addInterface}. Floating
+   * IP associations on ports of this network depend on them; see {@link FloatingIp}.
+   */
+  readonly routerInterfaces: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: TenantNetworkProps) {
+    super(scope, id);
+    this.name = props.name;
+    const cidr = parseCidr(props.cidr);
+    if (typeof cidr === "string") throw invalidProps(this, `cidr ${props.cidr}: ${cidr}`);
+    for (const [what, address] of [
+      ["gateway", props.gateway],
+      ["allocation pool start", props.allocationPool?.start],
+      ["allocation pool end", props.allocationPool?.end],
+    ] as const) {
+      if (address !== undefined && !cidrContains(cidr, address)) {
+        throw invalidProps(this, `${what} ${address} is outside ${props.cidr}`);
+      }
+    }
+    for (const server of props.dnsNameservers ?? []) {
+      if (ipVersion(server) === undefined) {
+        throw invalidProps(this, `DNS server ${server} is not an IP address`);
+      }
+    }
+    this.network = new NetworkingNetworkV2(this, "network", {
+      name: props.name,
+      tenantId: props.project?.id,
+      mtu: props.mtu,
+      shared: props.shared,
+      adminStateUp: true,
+    });
+    this.subnet = new NetworkingSubnetV2(this, "subnet", {
+      name: `${props.name}-subnet`,
+      networkId: this.network.id,
+      tenantId: props.project?.id,
+      cidr: props.cidr,
+      ipVersion: cidr.version,
+      gatewayIp: props.gateway,
+      enableDhcp: props.enableDhcp ?? true,
+      dnsNameservers: props.dnsNameservers && props.dnsNameservers.length > 0 ? [...props.dnsNameservers] : undefined,
+      allocationPool: props.allocationPool ? [{ start: props.allocationPool.start, end: props.allocationPool.end }] : undefined,
+    });
+  }
+
+  get id(): string {
+    return this.network.id;
+  }
+}

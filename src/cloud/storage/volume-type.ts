@@ -1,0 +1,42 @@
+import { Construct } from "../../cdktf";
+import { BlockstorageVolumeTypeV3 } from "../provider";
+import { invalidProps } from "../validation";
+
+export interface VolumeTypeProps {
+  readonly name: string;
+  /** @default none */
+  readonly description?: string;
+  /** @default true */
+  readonly isPublic?: boolean;
+  /**
+   * Cinder backend (`volume_backend_name` of cinder.conf) the type schedules to; Packstack's
+   * LVM backend is `lvm`. Merged into extraSpecs. @default any backend
+   */
+  readonly backendName?: string;
+  /** @default {} */
+  readonly extraSpecs?: Readonly<Record<string, string>>;
+}
+
+/** A Cinder volume type. */
+export class VolumeType extends Construct {
+  readonly resource: BlockstorageVolumeTypeV3;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: VolumeTypeProps) {
+    super(scope, id);
+    this.name = props.name;
+    const specs: Record<string, string> = { ...props.extraSpecs };
+    if (props.backendName !== undefined) {
+      if (specs.volume_backend_name !== undefined && specs.volume_backend_name !== props.backendName) {
+        throw invalidProps(this, `backendName ${props.backendName} contradicts extraSpecs.volume_backend_name ${specs.volume_backend_name}`);
+      }
+      specs.volume_backend_name = props.backendName;
+    }
+    this.resource = new BlockstorageVolumeTypeV3(this, "type", {
+      name: props.name,
+      description: props.description,
+      isPublic: props.isPublic ?? true,
+      extraSpecs: Object.keys(specs).length > 0 ? specs : undefined,
+    });
+  }
+}

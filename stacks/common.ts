@@ -1,0 +1,35 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { OpenStackCloud, type OpenStackCloudProps } from "../src/cloud";
+import type { Construct } from "../src/cdktf";
+import { loadInventory, type Topology } from "../src/topology";
+
+/** How every stack of the app reaches the cloud. */
+export interface CloudStackProps {
+  /**
+   * The topology the cloud was installed from; enables the checks that need it (external
+   * network vs bridge mappings). @default none
+   */
+  readonly topology?: Topology;
+  /**
+   * Provider settings. @default the clouds.yaml entry named after the topology, else "openstack",
+   * found through OS_CLIENT_CONFIG_FILE and the standard clouds.yaml locations
+   */
+  readonly cloud?: OpenStackCloudProps | { readonly installed: string };
+}
+
+export function addCloud(scope: Construct, props: CloudStackProps): OpenStackCloud {
+  const cloud = props.cloud;
+  if (cloud && "installed" in cloud) return OpenStackCloud.installed(scope, "cloud", cloud.installed);
+  return new OpenStackCloud(scope, "cloud", cloud ?? { cloud: props.topology?.name ?? "openstack" });
+}
+
+/**
+ * The topology the stacks read, when there is one: `$RDOCTL_INVENTORY`, else
+ * inventories/all-in-one.yaml. Absent files mean no topology (and no topology checks); a file
+ * that exists but is invalid is an error.
+ */
+export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology | undefined {
+  const file = env.RDOCTL_INVENTORY ?? path.join(__dirname, "..", "inventories", "all-in-one.yaml");
+  return fs.existsSync(file) ? loadInventory(file) : undefined;
+}
