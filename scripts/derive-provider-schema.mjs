@@ -55,7 +55,7 @@ async function main() {
     derived_by: "scripts/derive-provider-schema.mjs (terraform-plugin-sdk/v2 CoreConfigSchema rules)",
   };
   const docsRoot = path.join(source, String(argv.docs ?? "docs"));
-  const docs = fs.existsSync(docsRoot) ? compareWithDocs(schema.provider_schemas[fqpn], docsRoot, fqpn.split("/").pop(), { locations, known: await readKnown(outDir) }) : null;
+  const docs = fs.existsSync(docsRoot) ? compareWithDocs(schema.provider_schemas[fqpn], docsRoot, { locations, known: await readKnown(outDir) }) : null;
 
   await fs.mkdirp(outDir);
   await fs.writeFile(path.join(outDir, "schema.json"), JSON.stringify(schema, null, 1) + "\n");

@@ -53,9 +53,19 @@ async function main() {
   const code = new CodeMaker();
   const generator = new TerraformProviderGenerator(code, schema);
   generator.generate(new commons.ConstructsMakerProviderTarget(constraint, commons.LANGUAGES[0]));
-  await fs.remove(providerDir); // no stale files from an older schema
-  await code.save(outDir);
-  const files = cdkModule === "cdktf" ? (await glob("**/*.ts", { cwd: providerDir })).length : await rewriteImports(providerDir, cdkModule);
+  // Generate beside the target and swap it in, so programs importing the bindings while
+  // they are regenerated never see a half-written tree, and no stale file survives.
+  const staging = path.join(outDir, `.staging-${process.pid}`);
+  await fs.remove(staging);
+  await code.save(staging);
+  const staged = path.join(staging, "providers", constraint.name);
+  const files = cdkModule === "cdktf" ? (await glob("**/*.ts", { cwd: staged })).length : await rewriteImports(staged, cdkModule);
+  await fs.mkdirp(path.dirname(providerDir));
+  const previous = `${providerDir}.previous-${process.pid}`;
+  if (await fs.pathExists(providerDir)) await fs.rename(providerDir, previous);
+  await fs.rename(staged, providerDir);
+  await fs.remove(previous);
+  await fs.remove(staging);
 
   const ms = Math.round(performance.now() - started);
   console.log(`generated ${files} files for ${constraint.source}@${constraint.version ?? "any"} (schema ${schema.provider_versions?.[fqpns[0]] ?? "?"}) into ${path.relative(process.cwd(), providerDir)} in ${ms} ms`);

@@ -63,6 +63,9 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
   // Evaluator notes about statements in functions we ran (e.g. an `if` it could not decide)
   // matter only if they touched a schema; they are listed for review either way.
   for (const n of evaluator.notes) notes.push(n);
+  const unique = new Map(notes.map((n) => [`${n.where}\0${n.kind}\0${n.detail}`, n]));
+  notes.length = 0;
+  notes.push(...unique.values());
   notes.sort((a, b) => `${a.where}\0${a.kind}\0${a.detail}`.localeCompare(`${b.where}\0${b.kind}\0${b.detail}`));
   return { schema, notes, locations: mapper.locations };
 }

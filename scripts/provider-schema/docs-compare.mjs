@@ -134,18 +134,18 @@ function compareType(type, schema, markdown, out) {
 
 /**
  * @param providerSchema  one entry of provider_schemas
- * @param docsRoot        the provider's docs/ directory
- * @param providerName    prefix stripped from type names to find pages (e.g. "openstack")
+ * @param docsRoot        the provider's docs/ directory; pages are named after the type
+ *                         without its provider prefix (openstack_compute_instance_v2 → compute_instance_v2.md)
  * @param options.locations "type.path" → "file.go:line" from the derivation
  * @param options.known     reviewed explanations keyed "type argument"
  */
-export function compareWithDocs(providerSchema, docsRoot, providerName, { locations = new Map(), known = {} } = {}) {
+export function compareWithDocs(providerSchema, docsRoot, { locations = new Map(), known = {} } = {}) {
   const mismatches = [];
   const pages = { resource_schemas: "resources", data_source_schemas: "data-sources" };
   let checked = 0;
   for (const [section, dir] of Object.entries(pages)) {
     for (const [type, schema] of Object.entries(providerSchema[section])) {
-      const page = join(docsRoot, dir, `${type.replace(`${providerName}_`, "")}.md`);
+      const page = join(docsRoot, dir, `${type.slice(type.indexOf("_") + 1)}.md`);
       const label = dir === "data-sources" ? `data.${type}` : type;
       if (!existsSync(page)) { mismatches.push({ type: label, argument: "", kind: "doc-missing" }); continue; }
       checked++;
