@@ -132,7 +132,7 @@ export const RULES: readonly Rule[] = [
             : "Packstack rejects IPv4 mixed with IPv6";
         yield {
           path: ["hosts", i, "address"],
-          message: `"${spec.hosts[i]!.address}" is ${withArticle(kind)} but hosts[${first}] uses ${withArticle(majority)}, like most hosts: ${why}`,
+          message: `"${spec.hosts[i]!.address}" is ${withArticle(kind)} but hosts[${first}] uses ${withArticle(majority)}: ${why}`,
           expected: `${withArticle(majority)}, like the other hosts`,
         };
       }

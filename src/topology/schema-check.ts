@@ -1,39 +1,41 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import schema from "../../schema/inventory.schema.json";
 import { didYouMean } from "./did-you-mean";
+import * as generated from "./inventory-validator.generated";
 import type { PathSegment, PendingIssue } from "./issues";
 
 /**
  * Checks a parsed inventory against schema/inventory.schema.json and turns ajv's errors into
  * issues a person can act on: unknown keys with a did-you-mean, values with what was expected.
+ * The validator is ajv's standalone code for the schema (see schema-compile.ts): no ajv
+ * compilation at run time.
  */
 
 /** The JSON Schema for inventories, as shipped in schema/. */
 export const inventorySchema: unknown = schema;
 
-let validator: ValidateFunction | undefined;
+const compiled = (): ValidateFunction => generated.validate as unknown as ValidateFunction;
 
-function compiled(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    // Annotation only: the text issues print as "expected …" when a pattern fails.
-    ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
-    addFormats(ajv, ["email"]);
-    validator = ajv.compile(schema);
-  }
-  return validator;
+export interface SchemaCheck {
+  readonly issues: PendingIssue[];
+  /** Paths of keys the schema does not know; they mean nothing to the model. */
+  readonly unknownKeys: PathSegment[][];
 }
 
 /** Issues for everything the schema rejects; [] when the value conforms. */
 export function schemaIssues(value: unknown): PendingIssue[] {
+  return checkSchema(value).issues;
+}
+
+export function checkSchema(value: unknown): SchemaCheck {
   if (value === null || value === undefined) {
-    return [{ path: [], message: "the inventory is empty", expected: "a mapping with at least name and hosts" }];
+    return { issues: [{ path: [], message: "the inventory is empty", expected: "a mapping with at least name and hosts" }], unknownKeys: [] };
   }
   const validate = compiled();
-  if (validate(value)) return [];
+  if (validate(value)) return { issues: [], unknownKeys: [] };
   const errors = validate.errors ?? [];
   const issues: PendingIssue[] = [];
+  const unknownKeys: PathSegment[][] = [];
   const suggestedKeys = new Set<string>();
   // Unknown keys first, so a "missing required key" they explain can be dropped.
   for (const error of errors) {
@@ -42,6 +44,7 @@ export function schemaIssues(value: unknown): PendingIssue[] {
     const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
     const hint = didYouMean(key, allowed);
     if (hint) suggestedKeys.add(`${error.instancePath}/${hint.slice(hint.indexOf('"') + 1, hint.lastIndexOf('"'))}`);
+    unknownKeys.push([...pointerToPath(error.instancePath), key]);
     issues.push({
       path: [...pointerToPath(error.instancePath), key],
       message: `unknown key "${key}"${hint}`,
@@ -59,7 +62,7 @@ export function schemaIssues(value: unknown): PendingIssue[] {
     }
     issues.push(describe(error));
   }
-  return issues;
+  return { issues, unknownKeys };
 }
 
 function describe(error: ErrorObject): PendingIssue {

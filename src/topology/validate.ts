@@ -2,7 +2,7 @@ import { formatPath, InventoryError, type InventoryIssue, type PathSegment, type
 import type { Topology, TopologySpec } from "./model";
 import { resolveTopology } from "./resolve";
 import { ruleIssues } from "./rules";
-import { schemaIssues } from "./schema-check";
+import { checkSchema } from "./schema-check";
 
 export interface Position {
   /** 1-based. */
@@ -28,13 +28,30 @@ export const BUILDER_SOURCE: SpecSource = { file: "<builder>" };
  * every issue found at the first stage that finds any.
  */
 export function validateTopologySpec(value: unknown, source: SpecSource = BUILDER_SOURCE): Topology {
-  const schemaProblems = schemaIssues(value);
-  if (schemaProblems.length > 0) throw new InventoryError(locateAll(schemaProblems, source));
-  const spec = value as TopologySpec;
+  const schema = checkSchema(value);
+  let spec = value as TopologySpec;
+  if (schema.issues.length > 0) {
+    // Unknown keys mean nothing to the model, so without them the rules can still run and
+    // their findings come in the same report. Any other schema problem stops here: rules
+    // would reason about values of the wrong shape.
+    if (schema.issues.length > schema.unknownKeys.length) throw new InventoryError(locateAll(schema.issues, source));
+    spec = withoutKeys(value, schema.unknownKeys);
+    if (checkSchema(spec).issues.length > 0) throw new InventoryError(locateAll(schema.issues, source));
+  }
   const topology = resolveTopology(spec);
-  const ruleProblems = ruleIssues(spec, topology);
-  if (ruleProblems.length > 0) throw new InventoryError(locateAll(ruleProblems, source));
+  const problems = [...schema.issues, ...ruleIssues(spec, topology)];
+  if (problems.length > 0) throw new InventoryError(locateAll(problems, source));
   return topology;
+}
+
+function withoutKeys(value: unknown, paths: readonly (readonly PathSegment[])[]): TopologySpec {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  for (const path of paths) {
+    let node: unknown = copy;
+    for (const segment of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[segment];
+    delete (node as Record<string | number, unknown>)[path[path.length - 1]!];
+  }
+  return copy as unknown as TopologySpec;
 }
 
 export function locateAll(pending: readonly PendingIssue[], source: SpecSource): InventoryIssue[] {

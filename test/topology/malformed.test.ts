@@ -67,10 +67,10 @@ const EXPECTED: Record<string, readonly string[]> = {
     "2:1: <root>: missing required key \"hosts\"",
   ],
   "mixed-ip-and-names.yaml": [
-    "11:14: hosts[2].address: \"compute2.lab.example.com\" is a host name but hosts[0] uses an IPv4 address, like most hosts: Packstack accepts or rejects a mix of IP addresses and host names at random (expected an IPv4 address, like the other hosts)",
+    "11:14: hosts[2].address: \"compute2.lab.example.com\" is a host name but hosts[0] uses an IPv4 address: Packstack accepts or rejects a mix of IP addresses and host names at random (expected an IPv4 address, like the other hosts)",
   ],
   "mixed-ipv4-ipv6.yaml": [
-    "8:14: hosts[1].address: \"2001:db8::21\" is an IPv6 address but hosts[0] uses an IPv4 address, like most hosts: Packstack rejects IPv4 mixed with IPv6 (expected an IPv4 address, like the other hosts)",
+    "8:14: hosts[1].address: \"2001:db8::21\" is an IPv6 address but hosts[0] uses an IPv4 address: Packstack rejects IPv4 mixed with IPv6 (expected an IPv4 address, like the other hosts)",
   ],
   "nfs-without-mounts.yaml": [
     "9:16: services.cinder.backends[0]: the nfs backend needs at least one export in nfsMounts (expected nfsMounts such as nfs.example.com:/export/cinder)",
@@ -137,6 +137,12 @@ const EXPECTED: Record<string, readonly string[]> = {
   ],
   "two-controllers.yaml": [
     "9:22: hosts[1].roles[1]: a second controller (\"ctl2\"; hosts[0] is the first): Packstack installs one controller (expected exactly one host with role controller)",
+  ],
+  "typo-and-rules.yaml": [
+    "8:7: hosts[0].ssh.usr: unknown key \"usr\"; did you mean \"user\"?",
+    "10:14: hosts[1].address: \"cmp1.example.com\" is a host name but hosts[0] uses an IPv4 address: Packstack accepts or rejects a mix of IP addresses and host names at random (expected an IPv4 address, like the other hosts)",
+    "14:5: services.neutron.tunnelInterfce: unknown key \"tunnelInterfce\"; did you mean \"tunnelInterface\"?",
+    "16:14: services.sahara.enabled: sahara is not available in release 2025.1 (its catalog has no CONFIG_SAHARA_INSTALL) (expected a release that has it (2023.1, 2023.2) or sahara disabled)",
   ],
   "unknown-host-key.yaml": [
     "5:5: hosts[0].adress: unknown key \"adress\"; did you mean \"address\"?",
@@ -215,6 +221,7 @@ describe("rdoctl validate (compiled CLI)", () => {
     "linuxbridge-2025.1.yaml",
     "external-no-interface.yaml",
     "many-problems.yaml",
+    "typo-and-rules.yaml",
     "empty.yaml",
   ])("%s: exit 1, the issues on stderr, no stack trace", (name) => {
     const file = `test/topology/malformed/${name}`;
