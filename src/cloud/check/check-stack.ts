@@ -169,7 +169,8 @@ class StackChecker {
     }
     const resolution = this.decl.resolveType(d);
     if (resolution.kind === "unchecked") {
-      this.uncheckedProviders.set(resolution.local, (this.uncheckedProviders.get(resolution.local) ?? 0) + 1);
+      // Terraform's built-in provider (terraform_data, terraform_remote_state) needs no schema and no warning.
+      if (resolution.local !== "terraform") this.uncheckedProviders.set(resolution.local, (this.uncheckedProviders.get(resolution.local) ?? 0) + 1);
     } else if (resolution.kind === "unknown") {
       this.report(site, [], "unknown-type", "error", `unknown ${d.kind === "data" ? "data source" : "resource"} type "${d.type}"${resolution.hint}`);
     } else {

@@ -142,10 +142,11 @@ function unescape(body: string): string {
 const isPunct = (tok: Token | undefined, v: string): boolean => tok !== undefined && tok.t === "punct" && tok.v === v;
 
 function collectTraversals(tokens: readonly Token[], src: string, scan: Scan): void {
-  // `for` binds names up to `in`: `[for k, v in x : …]`, `{for s in x : s.name => s}`.
+  // `for` binds names up to `in`: `[for k, v in x : …]`, `{for s in x : s.name => s}`, and the
+  // template directive `%{ for ip in x }`, where `for` opens the expression.
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
-    if (tok.t === "ident" && tok.v === "for" && (isPunct(tokens[i - 1], "[") || isPunct(tokens[i - 1], "{"))) {
+    if (tok.t === "ident" && tok.v === "for" && (i === 0 || isPunct(tokens[i - 1], "[") || isPunct(tokens[i - 1], "{"))) {
       for (let j = i + 1; j < tokens.length; j++) {
         const bound = tokens[j]!;
         if (bound.t === "ident" && bound.v === "in") break;
