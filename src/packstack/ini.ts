@@ -112,6 +112,8 @@ export function parseIni(text: string, source = "<answer file>"): IniDocument {
       return;
     }
     if (!current) {
+      // Python raises at the first such line; one report is enough.
+      if (problems.some((p) => p.kind === "missing-section")) return;
       const message = `File contains no section headers.\nfile: ${pyRepr(source)}, line: ${lineNo}\n${pyRepr(rawLine)}`;
       problems.push({ line: lineNo, kind: "missing-section", message });
       fatal ??= message;

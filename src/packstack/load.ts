@@ -137,10 +137,11 @@ export function loadAnswers(
           });
         }
       }
-      if (value !== undefined) deprecatedUsed.push({ key: name, from });
-      else {
+      if (value !== undefined) {
+        if (!deprecatedUsed.some((d) => d.key === name)) deprecatedUsed.push({ key: name, from });
+      } else {
         value = packstackDefault(param, facts, randomHex);
-        defaulted.push(name);
+        if (!defaulted.includes(name)) defaulted.push(name);
       }
     }
     let processed: PackstackValue = value;

@@ -1,0 +1,248 @@
+import { closest } from "../topology/did-you-mean";
+import { RELEASES, type Release } from "../topology/model";
+import { loadCatalog, type LoadedCatalog } from "./catalog";
+import { iniGet, parseIni, type IniDocument } from "./ini";
+import { loadAnswers, packstackDefault, type HostFacts } from "./load";
+
+/**
+ * `rdoctl answers check`: reads an answer file as the given Packstack release would and says
+ * whether that Packstack accepts it (`accepted`, with Packstack's own message when it does not),
+ * and also what Packstack would silently ignore or fill in: unknown keys (with a did-you-mean),
+ * keys of other releases, other sections, inline comments, missing keys, deprecated names.
+ */
+
+export type Severity = "error" | "warning" | "note";
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable identifier of the kind of finding, e.g. `unknown-key`. */
+  readonly code: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly key?: string;
+}
+
+export interface CheckResult {
+  readonly release: Release;
+  /** Whether Packstack of that release would load the file and start installing. */
+  readonly accepted: boolean;
+  /** What Packstack prints when it stops (`Parameter KEY failed validation: …`). */
+  readonly packstackError?: string;
+  readonly errors: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  /** What could not be checked away from the deployer (files, reachability). */
+  readonly notes: readonly Diagnostic[];
+}
+
+export interface CheckOptions {
+  /** Unknown keys and keys of other releases become warnings. @default false */
+  readonly allowUnknown?: boolean;
+  /** Names the file in Packstack-style messages. @default "<answer file>" */
+  readonly source?: string;
+  /** Facts used for host-derived defaults of missing keys. @default the catalog's pins */
+  readonly hostFacts?: HostFacts;
+}
+
+const SECTION = "general";
+
+/** Releases whose catalogs have `key` (upper-cased), in release order. */
+function releasesWith(key: string): Release[] {
+  return RELEASES.filter((r) => loadCatalog(r).byUpperName.has(key));
+}
+
+function deprecatedNames(catalog: LoadedCatalog): Map<string, string> {
+  return new Map(catalog.params.flatMap((p) => p.deprecates.map((old) => [old.toUpperCase(), p.name] as const)));
+}
+
+/** A value whose text after whitespace starts like a comment: configparser keeps it in the value. */
+const INLINE_COMMENT = /\s[#;]/;
+
+export function checkAnswerFile(text: string, release: Release, options: CheckOptions = {}): CheckResult {
+  const catalog = loadCatalog(release);
+  const source = options.source ?? "<answer file>";
+  const doc: IniDocument = parseIni(text, source);
+  const diagnostics: Diagnostic[] = [];
+  const add = (d: Diagnostic): void => {
+    diagnostics.push(d);
+  };
+  const unknownSeverity: Severity = options.allowUnknown ? "warning" : "error";
+  let packstackError: string | undefined;
+
+  for (const problem of doc.problems) {
+    if (problem.kind === "duplicate-key") {
+      const first = doc.sections.get(problem.section!)?.entries.get(problem.key!.toLowerCase());
+      add({
+        severity: "error",
+        code: "duplicate-key",
+        line: problem.line,
+        key: problem.key!,
+        message: `${problem.key} is set again (first at line ${first?.line ?? "?"}); Packstack stops reading: ${problem.message}`,
+      });
+    } else if (problem.kind === "missing-section") {
+      add({
+        severity: "error",
+        code: "missing-section",
+        line: problem.line,
+        message: `a key comes before any section header; the file must start with [${SECTION}] (comments may precede it)`,
+      });
+    } else if (problem.kind === "duplicate-section") {
+      add({ severity: "error", code: "duplicate-section", line: problem.line, message: `section [${problem.section}] appears twice; Packstack stops reading` });
+    } else {
+      add({ severity: "error", code: "syntax", line: problem.line, message: `not a KEY=value line, comment or section header ${problem.message}` });
+    }
+  }
+  if (doc.fatal) packstackError = `Failed handling answer file: ${doc.fatal}`;
+
+  for (const section of doc.sections.values()) {
+    if (section.name === SECTION) continue;
+    add({
+      severity: "warning",
+      code: "other-section",
+      line: section.line,
+      message: `section [${section.name}] (${section.entries.size} keys) is ignored by Packstack, which reads only [${SECTION}]`,
+    });
+  }
+  for (const entry of doc.defaults.values()) {
+    add({
+      severity: "warning",
+      code: "default-section",
+      line: entry.line,
+      key: entry.key,
+      message: `${entry.key} is in [DEFAULT]; configparser shows [DEFAULT] keys in every section, so Packstack reads it`,
+    });
+  }
+
+  const general = doc.sections.get(SECTION);
+  if (!general && !doc.fatal) {
+    packstackError = `Failed handling answer file: No section: '${SECTION}'`;
+    add({ severity: "error", code: "missing-section", message: `no [${SECTION}] section: Packstack stops with "No section: '${SECTION}'"` });
+  }
+
+  const deprecated = deprecatedNames(catalog);
+  const entries = [...(general?.entries.values() ?? []), ...doc.defaults.values()];
+  for (const entry of entries) {
+    const upper = entry.key.toUpperCase();
+    if (INLINE_COMMENT.test(entry.value)) {
+      add({
+        severity: "error",
+        code: "inline-comment",
+        line: entry.line,
+        key: entry.key,
+        message: `${entry.key} has a comment after its value: Packstack has no inline comments, so the value is ${JSON.stringify(entry.value)}; put the comment on a line of its own`,
+      });
+    }
+    if (catalog.byUpperName.has(upper)) continue;
+    const replacement = deprecated.get(upper);
+    if (replacement) {
+      const newEntry = general?.entries.get(replacement.toLowerCase());
+      add({
+        severity: "warning",
+        code: "deprecated-key",
+        line: entry.line,
+        key: entry.key,
+        message: newEntry
+          ? `${entry.key} is a deprecated name of ${replacement}, which is also set (line ${newEntry.line}); Packstack ignores ${entry.key}`
+          : `${entry.key} is a deprecated name; Packstack ${release} reads it as ${replacement}: write ${replacement}`,
+      });
+      continue;
+    }
+    const elsewhere = releasesWith(upper);
+    if (elsewhere.length > 0) {
+      add({
+        severity: unknownSeverity,
+        code: "other-release-key",
+        line: entry.line,
+        key: entry.key,
+        message: `${entry.key} is not a parameter of Packstack ${release} (only of ${elsewhere.join(", ")}); Packstack ${release} ignores it silently`,
+      });
+      continue;
+    }
+    const suggestion = closest(entry.key, catalog.byName.keys());
+    add({
+      severity: unknownSeverity,
+      code: "unknown-key",
+      line: entry.line,
+      key: entry.key,
+      message: `unknown key ${entry.key}: Packstack ${release} ignores it silently${suggestion ? `; did you mean ${suggestion}?` : ""}`,
+    });
+  }
+
+  const facts = options.hostFacts ?? catalog.pins;
+  if (general && !doc.fatal) {
+    const lookup = (key: string): string | undefined => iniGet(doc, SECTION, key);
+    const result = loadAnswers(catalog, lookup, { hostFacts: facts });
+    if (result.failure) {
+      packstackError =
+        result.failure.stage === "answer-file" ? `Failed handling answer file: ${result.failure.message}` : result.failure.message;
+      const line = result.failure.key ? general.entries.get(result.failure.key.toLowerCase())?.line : undefined;
+      add({
+        severity: "error",
+        code: result.failure.stage === "post-load" ? "rejected" : "invalid-value",
+        ...(line !== undefined ? { line } : {}),
+        ...(result.failure.key ? { key: result.failure.key } : {}),
+        message: result.failure.message,
+      });
+    }
+    const usedDeprecated = new Set(result.deprecatedUsed.map((d) => d.key));
+    for (const key of result.defaulted) {
+      if (usedDeprecated.has(key)) continue;
+      const param = catalog.byName.get(key)!;
+      const fallback =
+        param.default_kind === "host-derived"
+          ? `a value derived from the machine running Packstack (${param.default_template})`
+          : param.default_kind === "generated" || param.default_kind === "generated-secret"
+            ? "a value drawn at random on every run"
+            : `its default ${JSON.stringify(packstackDefault(param, facts, () => ""))}`;
+      add({ severity: "warning", code: "missing-key", key, message: `${key} is missing; Packstack uses ${fallback}` });
+    }
+    const defaultPassword = result.config.get("CONFIG_DEFAULT_PASSWORD");
+    for (const param of catalog.orderedParams) {
+      if (!result.config.has(param.name) || !param.processors.includes("process_password")) continue;
+      const entry = general.entries.get(param.name.toLowerCase());
+      if (entry?.value === "PW_PLACEHOLDER" && !defaultPassword) {
+        add({
+          severity: "warning",
+          code: "random-password",
+          line: entry.line,
+          key: param.name,
+          message: `${param.name}=PW_PLACEHOLDER: Packstack draws a new random password on every run`,
+        });
+      }
+    }
+    for (const note of result.notes) {
+      const line = general.entries.get(note.key.toLowerCase())?.line;
+      add({ severity: "note", code: "offline", key: note.key, ...(line !== undefined ? { line } : {}), message: `${note.key}: ${note.message}` });
+    }
+  }
+
+  const byLine = (a: Diagnostic, b: Diagnostic): number => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER);
+  return {
+    release,
+    accepted: packstackError === undefined,
+    ...(packstackError !== undefined ? { packstackError } : {}),
+    errors: diagnostics.filter((d) => d.severity === "error").sort(byLine),
+    warnings: diagnostics.filter((d) => d.severity === "warning").sort(byLine),
+    notes: diagnostics.filter((d) => d.severity === "note").sort(byLine),
+  };
+}
+
+/** Human-readable report, one finding per line (`FILE:LINE: severity: message`). */
+export function formatCheckResult(result: CheckResult, file: string, options: { maxPerKind?: number; notes?: boolean } = {}): string {
+  const max = options.maxPerKind ?? Number.MAX_SAFE_INTEGER;
+  const lines: string[] = [];
+  const emit = (items: readonly Diagnostic[]): void => {
+    for (const d of items.slice(0, max)) lines.push(`${file}${d.line !== undefined ? `:${d.line}` : ""}: ${d.severity}: ${d.message}`);
+    if (items.length > max) lines.push(`${file}: … and ${items.length - max} more ${items[0]!.severity}s (--json lists all)`);
+  };
+  emit(result.errors);
+  emit(result.warnings);
+  if (options.notes) emit(result.notes);
+  else if (result.notes.length > 0) {
+    lines.push(`${file}: ${result.notes.length} things only the deployer can check (${result.notes.map((n) => n.key).join(", ")}); --verbose shows them`);
+  }
+  const verdict = result.accepted
+    ? `Packstack ${result.release} would accept ${file}`
+    : `Packstack ${result.release} would reject ${file}: ${result.packstackError}`;
+  lines.push(`${verdict} (${result.errors.length} errors, ${result.warnings.length} warnings)`);
+  return `${lines.join("\n")}\n`;
+}
