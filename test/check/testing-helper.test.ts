@@ -1,13 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { Testing } from "../../src/cdktf";
-import { expectStackMatchesSchema } from "../../src/cloud/check";
+import { TerraformResource, Testing, type TerraformStack } from "../../src/cdktf";
+import { addSchemaValidation, expectStackMatchesSchema } from "../../src/cloud/check";
 import { LabBasicsStack } from "../../stacks/lab-basics";
 import { fixtureStack, miniSchema } from "./helpers";
+
+function routerOf(stack: TerraformStack): TerraformResource {
+  const router = stack.node.findAll().find((c): c is TerraformResource => c instanceof TerraformResource && c.terraformResourceType === "openstack_networking_router_v2");
+  if (!router) throw new Error("lab-basics has no router");
+  return router;
+}
 
 describe("expectStackMatchesSchema, for construct tests", () => {
   it("passes on Testing.synth output of a real stack, checked against the committed schema", () => {
     const stack = new LabBasicsStack(Testing.app(), "lab-basics", {});
     expect(expectStackMatchesSchema(Testing.synth(stack))).toEqual([]);
+    expect(expectStackMatchesSchema(stack)).toEqual([]);
+  });
+
+  it("given the stack itself, names the construct path of each finding", () => {
+    const stack = new LabBasicsStack(Testing.app(), "lab-basics", {});
+    const router = routerOf(stack);
+    router.addOverride("enable_snat", "sometimes");
+    expect(() => expectStackMatchesSchema(stack)).toThrow(
+      new RegExp(`cdk\\.tf\\.json: lab-basics openstack_networking_router_v2\\.\\S+ \\(${router.node.path}\\): enable_snat: expected bool, got the string "sometimes"`),
+    );
+  });
+
+  it("addSchemaValidation makes synth fail on a stack that does not match", () => {
+    const stack = new LabBasicsStack(Testing.app(), "lab-basics", {});
+    addSchemaValidation(stack);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const router = routerOf(stack);
+    router.addOverride("external_gateway_info", { network_id: "x" });
+    expect(() => Testing.synth(stack, true)).toThrow(/external_gateway_info: unknown block "external_gateway_info"/);
   });
 
   it("throws with every error as a line when the stack does not match", () => {

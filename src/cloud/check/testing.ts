@@ -10,20 +10,45 @@ export interface ExpectStackOptions extends CheckOptions {
 }
 
 /**
- * For construct tests: checks the output of cdktf's `Testing.synth(stack)` (a JSON string) or a
- * parsed cdk.tf.json against the provider schema, and throws an Error listing every finding,
- * one per line, when there is any. Works with any test runner; returns the findings
+ * A cdktf TerraformStack as far as the checker needs it. Typed structurally so this module
+ * never loads cdktf.
+ */
+export interface SynthesizableStack {
+  toTerraform(): unknown;
+}
+
+function isSynthesizable(value: unknown): value is SynthesizableStack {
+  return typeof value === "object" && value !== null && typeof (value as SynthesizableStack).toTerraform === "function";
+}
+
+/**
+ * The findings for a stack given as a TerraformStack (its construct paths are then named in
+ * every finding), as `Testing.synth(stack)` output (a JSON string), or as a parsed cdk.tf.json.
+ */
+export function findingsFor(stack: SynthesizableStack | string | object, options: ExpectStackOptions = {}): SchemaFinding[] {
+  const tfJson: unknown = typeof stack === "string" ? JSON.parse(stack) : isSynthesizable(stack) ? stack.toTerraform() : stack;
+  const schema = options.schema ?? loadProviderSchema(defaultSchemaPath());
+  return checkSynthesizedStack(tfJson, schema, options);
+}
+
+/** The findings that fail a check: errors, and warnings when asked to. */
+export function failingFindings(findings: readonly SchemaFinding[], failOnWarnings = false): SchemaFinding[] {
+  return failOnWarnings ? [...findings] : findings.filter((f) => f.severity === "error");
+}
+
+/**
+ * For construct tests: checks a stack against the provider schema and throws an Error listing
+ * every failing finding, one per line. Works with any test runner; returns all findings
  * (warnings included) when it passes.
  *
  * ```ts
- * expectStackMatchesSchema(Testing.synth(stack));
+ * expectStackMatchesSchema(stack);                 // TerraformStack: findings name construct paths
+ * expectStackMatchesSchema(Testing.synth(stack));  // the JSON string works too
  * ```
  */
-export function expectStackMatchesSchema(synthesized: string | object, options: ExpectStackOptions = {}): SchemaFinding[] {
-  const tfJson: unknown = typeof synthesized === "string" ? JSON.parse(synthesized) : synthesized;
-  const schema = options.schema ?? loadProviderSchema(defaultSchemaPath());
-  const findings = checkSynthesizedStack(tfJson, schema, options);
-  const failing = options.failOnWarnings ? findings : findings.filter((f) => f.severity === "error");
+export function expectStackMatchesSchema(stack: SynthesizableStack | string | object, options: ExpectStackOptions = {}): SchemaFinding[] {
+  const findings = findingsFor(stack, options);
+  const failing = failingFindings(findings, options.failOnWarnings);
   if (failing.length > 0) {
     throw new Error(`synthesized stack does not match the provider schema (${failing.length} finding(s)):\n${failing.map(formatFinding).join("\n")}`);
   }
