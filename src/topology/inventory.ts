@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from "yaml";
 import { RdoctlError } from "../errors";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
 import type { Topology } from "./model";
@@ -11,11 +11,20 @@ import { validateTopologySpec, type Locator, type Position } from "./validate";
  * expected, all at once.
  */
 
+/** Inventories are small; more alias uses than this is an expansion attack, not a cloud. */
+const MAX_ALIAS_EXPANSION = 1000;
+
 /** Reads, parses and validates an inventory file. */
 export function loadInventory(file: string): Topology {
   if (!existsSync(file)) throw new RdoctlError(`${file}: inventory not found`);
   if (!statSync(file).isFile()) throw new RdoctlError(`${file}: not a file`);
-  return parseInventory(readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new RdoctlError(`${file}: cannot read the inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseInventory(text, file);
 }
 
 /** Parses and validates inventory text; `file` only names the source in messages. */
@@ -26,12 +35,30 @@ export function parseInventory(text: string, file: string): Topology {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  if (doc.errors.length > 0) {
-    const issues: InventoryIssue[] = doc.errors.map((error) => {
-      const at = position(error.pos[0]);
-      return { file, line: at.line, column: at.column, path: "<yaml>", message: syntaxMessage(error.code, error.message, text, error.pos) };
-    });
-    throw new InventoryError(issues);
+  // Warnings too (unknown tags, collection keys): an inventory has no use for either.
+  const issues: InventoryIssue[] = [...doc.errors, ...doc.warnings].map((error) => {
+    const at = position(error.pos[0]);
+    return { file, line: at.line, column: at.column, path: "<yaml>", message: syntaxMessage(error.code, error.message, text, error.pos) };
+  });
+  let firstAlias: Position | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.range) firstAlias ??= position(alias.range[0]);
+      if (alias.resolve(doc) === undefined && alias.range) {
+        const at = position(alias.range[0]);
+        issues.push({ file, line: at.line, column: at.column, path: "<yaml>", message: `alias *${alias.source} has no anchor &${alias.source} before it` });
+      }
+    },
+  });
+  if (issues.length > 0) throw new InventoryError(issues);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (err) {
+    // yaml refuses alias expansion beyond maxAliasCount (billion laughs).
+    const message = err instanceof Error ? err.message : String(err);
+    const at = firstAlias ?? { line: 1, column: 1 };
+    throw new InventoryError([{ file, ...at, path: "<yaml>", message: `YAML aliases expand too much (${message})`, expected: `at most ${MAX_ALIAS_EXPANSION} alias uses` }]);
   }
   const positions = collectPositions(doc.contents, position);
   const locate: Locator = (path, atKey) => {
@@ -43,7 +70,6 @@ export function parseInventory(text: string, file: string): Topology {
     }
     return { line: 1, column: 1 };
   };
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
   // `release: 2025.1` unquoted is a YAML number; take the text as written (2024.10 stays 2024.10).
   const release = isMap(doc.contents) ? doc.contents.get("release", true) : undefined;
   if (isScalar(release) && typeof release.value === "number" && typeof release.source === "string" && isPlainObject(value)) {
@@ -92,6 +118,7 @@ function collectPositions(root: unknown, position: (offset: number) => Position)
 }
 
 function syntaxMessage(code: string, message: string, text: string, pos: readonly [number, number]): string {
+  if (code === "MULTIPLE_DOCS") return "an inventory is one YAML document; this is the start of a second one";
   if (code === "DUPLICATE_KEY") {
     const line = text.slice(pos[0]).split(/\r?\n/, 1)[0] ?? "";
     const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#]+?)\s*:/.exec(line)?.[1];
