@@ -190,25 +190,20 @@ export function loadProviderSchema(file: string): ProviderSchema {
   return schema;
 }
 
-/** The directory holding rdoctl's package.json, found from this module (source or compiled). */
-export function packageRoot(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const candidate = path.join(dir, "package.json");
-    if (fs.existsSync(candidate)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(candidate, "utf8")) as { name?: string }).name === "rdoctl") return dir;
-      } catch {
-        // A package.json we cannot read is not ours; keep walking up.
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`rdoctl's package.json not found above ${from}`);
-    dir = parent;
-  }
-}
+const SHIPPED_SCHEMA = path.join("providers", "openstack", "schema.json");
 
-/** The schema rdoctl ships: providers/openstack/schema.json in the package. */
-export function defaultSchemaPath(): string {
-  return path.join(packageRoot(), "providers", "openstack", "schema.json");
+/**
+ * The schema rdoctl ships: providers/openstack/schema.json in the package, found by walking up
+ * from this module, which sits at different depths in the sources (src/cloud/check) and the
+ * build (dist/src/cloud/check; the build also copies package.json into dist/, so that file
+ * cannot mark the root).
+ */
+export function defaultSchemaPath(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, SHIPPED_SCHEMA);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) {
+      throw new RdoctlError(`the provider schema ${SHIPPED_SCHEMA} was not found above ${from}; pass --schema FILE (the output of \`terraform providers schema -json\`)`);
+    }
+  }
 }
