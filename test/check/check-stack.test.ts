@@ -223,6 +223,21 @@ describe("checkSynthesizedStack catches each kind of mistake with a line naming 
     ]);
   });
 
+  it("an output carrying a sensitive attribute or variable without sensitive = true", () => {
+    const out = broken((s) => {
+      delete s.output.private_key.sensitive;
+      s.variable.cloud.sensitive = true;
+      s.output.cloud = { value: { name: "${var.cloud}" } };
+      s.output.whole_keypair = { value: "${openstack_compute_keypair_v2.kp}" };
+      s.output.public_key = { value: "${openstack_compute_keypair_v2.kp.public_key}" };
+    });
+    expect(out).toEqual([
+      "cdk.tf.json: good output.private_key: sensitive: the value reads openstack_compute_keypair_v2.kp.private_key, which is sensitive; set sensitive = true on the output (Terraform refuses to plan otherwise)",
+      expect.stringContaining("good output.cloud: sensitive: the value reads var.cloud, which is sensitive"),
+      expect.stringContaining("good output.whole_keypair: sensitive: the value reads openstack_compute_keypair_v2.kp, which is sensitive"),
+    ]);
+  });
+
   it("the provider block is checked against the provider schema", () => {
     const out = broken((s) => {
       s.provider.openstack[0].auth_ur = "https://keystone:5000/v3";

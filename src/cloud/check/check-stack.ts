@@ -2,7 +2,7 @@ import { suggest } from "./suggest";
 import { checkLiteral, isTemplate, parseCtyType } from "./cty";
 import { dependsOnReference, referencesInTemplate } from "./expressions";
 import type { FindingRule, SchemaFinding } from "./findings";
-import { checkReference, type ReferenceScope } from "./references";
+import { checkReference, isSensitiveReference, type ReferenceScope } from "./references";
 import { StackDeclarations, type Declared } from "./declarations";
 import { canonicalProviderAddress, type ProviderSchema, type SchemaBlock, type SchemaNestedBlock } from "./schema";
 import { satisfiesConstraint } from "./version-constraint";
@@ -274,6 +274,26 @@ class StackChecker {
       }
       if (body.depends_on !== undefined) this.checkDependsOn(body.depends_on, site, ["depends_on"]);
       this.checkReferencesIn(body, site, [], { countSet: false, forEachSet: false, iterators: new Set() }, new Set(["depends_on", "//"]));
+      if (body.sensitive !== true && body.sensitive !== "true") this.checkOutputSensitivity(body.value, site);
+    }
+  }
+
+  /** Terraform refuses to plan an output that carries a sensitive value without `sensitive = true`. */
+  private checkOutputSensitivity(value: unknown, site: Site): void {
+    const strings: string[] = [];
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") strings.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (isObject(v)) Object.values(v).forEach(collect);
+    };
+    collect(value);
+    for (const text of strings) {
+      if (!isTemplate(text)) continue;
+      const ref = referencesInTemplate(text).find((r) => isSensitiveReference(r, this.decl));
+      if (ref) {
+        this.report(site, ["sensitive"], "sensitive-output", "error", `the value reads ${ref.text}, which is sensitive; set sensitive = true on the output (Terraform refuses to plan otherwise)`);
+        return;
+      }
     }
   }
 

@@ -32,6 +32,8 @@ export class StackDeclarations {
   readonly dataSources: Declared[] = [];
   readonly requiredProviders = new Map<string, { source?: string; version?: string }>();
   readonly variables: Set<string>;
+  /** Variables declared with `sensitive = true`. */
+  readonly sensitiveVariables: Set<string>;
   readonly locals: Set<string>;
   readonly modules: Set<string>;
   private readonly providerConfigs = new Map<string, Set<string>>();
@@ -43,6 +45,9 @@ export class StackDeclarations {
     this.collect(root.resource, "resource", this.resources);
     this.collect(root.data, "data", this.dataSources);
     this.variables = new Set(isObject(root.variable) ? Object.keys(root.variable) : []);
+    this.sensitiveVariables = new Set(
+      isObject(root.variable) ? Object.entries(root.variable).filter(([, v]) => isObject(v) && (v.sensitive === true || v.sensitive === "true")).map(([k]) => k) : [],
+    );
     this.locals = new Set(isObject(root.locals) ? Object.keys(root.locals) : []);
     this.modules = new Set(isObject(root.module) ? Object.keys(root.module) : []);
     const required = isObject(root.terraform) ? root.terraform.required_providers : undefined;

@@ -32,6 +32,7 @@ export type FindingRule =
   | "meta-argument"
   | "provider"
   | "required-providers"
+  | "sensitive-output"
   | "unchecked";
 
 /** `FILE: STACK ADDRESS (CONSTRUCT PATH): ATTRIBUTE PATH: MESSAGE`, parts left out when empty. */

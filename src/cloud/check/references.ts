@@ -154,3 +154,50 @@ function walkType(type: CtyType, steps: readonly TraversalStep[], walked: string
       return `${walked} is a ${type.kind}; it has no ${step.kind === "attr" ? `attribute "${step.name}"` : "elements"}`;
   }
 }
+
+/** True when a block, or any block nested in it, has a sensitive attribute. */
+function blockHasSensitive(block: SchemaBlock): boolean {
+  if (Object.values(block.attributes ?? {}).some((a) => a.sensitive)) return true;
+  return Object.values(block.block_types ?? {}).some((b) => blockHasSensitive(b.block));
+}
+
+/**
+ * True when the value a reference reads is, or contains, something the schema or the stack
+ * marks sensitive (a sensitive variable, a sensitive provider attribute, or a whole object
+ * holding one). Terraform refuses to plan an output carrying such a value unless the output is
+ * marked sensitive too.
+ */
+export function isSensitiveReference(ref: Reference, decl: StackDeclarations): boolean {
+  if (ref.root === "var") {
+    const first = ref.steps[0];
+    return first?.kind === "attr" && decl.sensitiveVariables.has(first.name);
+  }
+  let kind: "resource" | "data" = "resource";
+  let steps = ref.steps;
+  let type = ref.root;
+  if (ref.root === "data") {
+    const first = steps[0];
+    if (first?.kind !== "attr") return false;
+    kind = "data";
+    type = first.name;
+    steps = steps.slice(1);
+  } else if (["local", "module", "count", "each", "self", "path", "terraform"].includes(ref.root)) {
+    return false;
+  }
+  const nameStep = steps[0];
+  if (nameStep?.kind !== "attr") return false;
+  const declared = decl.lookup(kind, type, nameStep.name);
+  if (!declared) return false;
+  const resolution = decl.resolveType(declared);
+  if (resolution.kind !== "known") return false;
+  let block = resolution.block;
+  for (const step of steps.slice(1)) {
+    if (step.kind !== "attr") continue; // instance keys, list indexes and splats keep the same schema
+    const attr = block.attributes?.[step.name];
+    if (attr) return attr.sensitive === true;
+    const nested = block.block_types?.[step.name];
+    if (!nested) return false;
+    block = nested.block;
+  }
+  return blockHasSensitive(block);
+}
