@@ -442,6 +442,55 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: "floating-pool-vs-hosts",
+    *check({ spec, topology }) {
+      const pool = topology.externalNetwork?.allocationPool;
+      if (!pool || !ipVersion(pool.start) || !ipVersion(pool.end) || ipVersion(pool.start) !== ipVersion(pool.end)) return;
+      const start = ipToBigInt(pool.start);
+      const end = ipToBigInt(pool.end);
+      for (const host of spec.hosts) {
+        if (ipVersion(host.address) !== ipVersion(pool.start)) continue;
+        const n = ipToBigInt(host.address);
+        if (n >= start && n <= end) {
+          yield {
+            path: spec.externalNetwork?.allocationPool ? [...EXT, "allocationPool"] : [...EXT, "cidr"],
+            message: `the floating IP pool ${pool.start}-${pool.end} contains ${host.address}, the address of host "${host.name}"`,
+            expected: "an allocation pool (or external CIDR) that leaves the hosts' addresses out",
+          };
+        }
+      }
+    },
+  },
+  {
+    name: "declared-interfaces",
+    *check({ spec, topology }) {
+      // Only hosts that list their interfaces are checked; preflight checks the real ones.
+      const neutron = topology.services.neutron;
+      const ext = topology.externalNetwork;
+      const networkHosts = spec.hosts.some((h) => h.roles.includes("network")) ? ["network"] : ["controller"];
+      for (const [i, host] of spec.hosts.entries()) {
+        const names = (host.interfaces ?? []).map((nic) => nic.name);
+        if (names.length === 0) continue;
+        const isNetworkHost = host.roles.some((r) => networkHosts.includes(r));
+        const tunnels = isNetworkHost || host.roles.includes("compute");
+        if (ext?.interface !== undefined && isNetworkHost && !names.includes(ext.interface)) {
+          yield {
+            path: ["hosts", i, "interfaces"],
+            message: `network host "${host.name}" lists no interface "${ext.interface}", the external network's interface (it lists ${names.join(", ")})`,
+            expected: `an entry { name: ${ext.interface} } or the right externalNetwork.interface`,
+          };
+        }
+        if (neutron.tunnelInterface !== undefined && tunnels && !names.includes(neutron.tunnelInterface)) {
+          yield {
+            path: ["hosts", i, "interfaces"],
+            message: `host "${host.name}" lists no interface "${neutron.tunnelInterface}", the tunnel interface (it lists ${names.join(", ")})`,
+            expected: `an entry { name: ${neutron.tunnelInterface} } or the right services.neutron.tunnelInterface`,
+          };
+        }
+      }
+    },
+  },
+  {
     name: "service-dependencies",
     *check({ topology }) {
       const s = topology.services;

@@ -198,3 +198,26 @@ describe("rules", () => {
     expect(lines(spec({ hosts: v6 }))).toEqual([]);
   });
 });
+
+describe("rules about the hosts' networks", () => {
+  it("floating-pool-vs-hosts: floating IPs must not hit a host", () => {
+    const onHosts = { cidr: "10.0.0.0/24", gateway: "10.0.0.1", interface: "eth1" };
+    expect(lines(spec({ externalNetwork: onHosts }))).toEqual([
+      'externalNetwork.cidr: the floating IP pool 10.0.0.2-10.0.0.254 contains 10.0.0.10, the address of host "aio"',
+    ]);
+    expect(lines(spec({ externalNetwork: { ...onHosts, allocationPool: { start: "10.0.0.100", end: "10.0.0.200" } } }))).toEqual([]);
+  });
+
+  it("declared-interfaces: listed interfaces must include the external and tunnel interfaces", () => {
+    const hosts = [
+      { ...aio, roles: ["controller"], interfaces: [{ name: "eth0" }] },
+      { name: "net", address: "10.0.0.2", roles: ["network"], interfaces: [{ name: "eth0" }, { name: "eht1" }] },
+      { name: "cmp", address: "10.0.0.3", roles: ["compute"], interfaces: [{ name: "eth0" }, { name: "eth2" }] },
+      { name: "cmp2", address: "10.0.0.4", roles: ["compute"] },
+    ] as const;
+    expect(lines(spec({ hosts, services: { neutron: { tunnelInterface: "eth2" } }, externalNetwork: ext }))).toEqual([
+      'hosts[1].interfaces: network host "net" lists no interface "eth1", the external network\'s interface (it lists eth0, eht1)',
+      'hosts[1].interfaces: host "net" lists no interface "eth2", the tunnel interface (it lists eth0, eht1)',
+    ]);
+  });
+});
