@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalog, referenceAnswerFile } from "../../src/packstack/catalog";
+import { checkAnswerFile } from "../../src/packstack/check";
+import { RELEASES } from "../../src/topology/model";
+
+const reference = referenceAnswerFile("2025.1");
+const check = (text: string, options = {}) => checkAnswerFile(text, "2025.1", { source: "a.txt", ...options });
+const messages = (items: readonly { line?: number; message: string }[]) => items.map((d) => `${d.line ?? "-"}: ${d.message}`);
+
+describe("answers check", () => {
+  it.each(RELEASES)("accepts Packstack %s's own generated file with no errors or warnings", (release) => {
+    const result = checkAnswerFile(referenceAnswerFile(release), release);
+    expect(result.accepted).toBe(true);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.notes.map((n) => n.key)).toEqual(["CONFIG_SSH_KEY", "CONFIG_SSL_CERT_DIR"]);
+  });
+
+  it("a typo key: error with did-you-mean, the real key defaulted (warning), Packstack accepts", () => {
+    const result = check(reference.replace("CONFIG_NOVA_INSTALL=y", "CONFIG_NOVA_INSTAL=n"));
+    expect(result.accepted).toBe(true);
+    expect(messages(result.errors)).toEqual(["32: unknown key CONFIG_NOVA_INSTAL: Packstack 2025.1 ignores it silently; did you mean CONFIG_NOVA_INSTALL?"]);
+    expect(messages(result.warnings)).toEqual(['-: CONFIG_NOVA_INSTALL is missing; Packstack uses its default "y"']);
+    const lenient = check(reference.replace("CONFIG_NOVA_INSTALL=y", "CONFIG_NOVA_INSTAL=n"), { allowUnknown: true });
+    expect(lenient.errors).toEqual([]);
+    expect(lenient.warnings.map((w) => w.code)).toEqual(["unknown-key", "missing-key"]);
+  });
+
+  it("an inline comment: error explaining configparser, and Packstack's own rejection", () => {
+    const result = check(reference.replace("CONFIG_SWIFT_INSTALL=y", "CONFIG_SWIFT_INSTALL=n  # no swift"));
+    expect(result.accepted).toBe(false);
+    expect(result.packstackError).toBe("Parameter CONFIG_SWIFT_INSTALL failed validation: Given value is not member of allowed values ['y', 'n']: n  # no swift");
+    expect(messages(result.errors)).toEqual([
+      '41: CONFIG_SWIFT_INSTALL has a comment after its value: Packstack has no inline comments, so the value is "n  # no swift"; put the comment on a line of its own',
+      "41: Parameter CONFIG_SWIFT_INSTALL failed validation: Given value is not member of allowed values ['y', 'n']: n  # no swift",
+    ]);
+  });
+
+  it("a duplicate key stops Packstack (configparser strict mode), whatever the case", () => {
+    const result = check(`${reference}config_swift_install=n\n`);
+    expect(result.accepted).toBe(false);
+    expect(result.packstackError).toBe(
+      "Failed handling answer file: While reading from 'a.txt' [line 1261]: option 'config_swift_install' in section 'general' already exists",
+    );
+    expect(messages(result.errors)).toEqual([
+      "1261: config_swift_install is set again (first at line 41); Packstack stops reading: While reading from 'a.txt' [line 1261]: option 'config_swift_install' in section 'general' already exists",
+    ]);
+  });
+
+  it("a missing section header stops Packstack; comments before [general] are fine", () => {
+    const result = check(reference.replace("[general]\n", ""));
+    expect(result.accepted).toBe(false);
+    expect(result.packstackError).toBe("Failed handling answer file: File contains no section headers.\nfile: 'a.txt', line: 6\n'CONFIG_SSH_KEY=/root/.ssh/id_rsa.pub\\n'");
+    expect(messages(result.errors)).toEqual(["6: a key comes before any section header; the file must start with [general] (comments may precede it)"]);
+    expect(check(`# header\n; another\n${reference}`).accepted).toBe(true);
+    const noGeneral = check("[other]\nCONFIG_X=y\n");
+    expect(noGeneral.packstackError).toBe("Failed handling answer file: No section: 'general'");
+    expect(messages(noGeneral.warnings)).toEqual(["1: section [other] (1 keys) is ignored by Packstack, which reads only [general]"]);
+  });
+
+  it("a bad choice, linuxbridge on 2025.1, and vmdk on 2025.1", () => {
+    expect(check(reference.replace("CONFIG_KEYSTONE_API_VERSION=v3", "CONFIG_KEYSTONE_API_VERSION=v2.0")).packstackError).toBe(
+      "Parameter CONFIG_KEYSTONE_API_VERSION failed validation: Given value is not member of allowed values ['v3']: v2.0",
+    );
+    const lb = check(reference.replace("CONFIG_NEUTRON_L2_AGENT=ovn", "CONFIG_NEUTRON_L2_AGENT=linuxbridge"));
+    expect(lb.accepted).toBe(false);
+    expect(messages(lb.errors)).toEqual([
+      "781: Parameter CONFIG_NEUTRON_L2_AGENT failed validation: Given value is not member of allowed values ['openvswitch', 'ovn']: linuxbridge",
+    ]);
+    expect(checkAnswerFile(referenceAnswerFile("2024.2").replace("CONFIG_NEUTRON_L2_AGENT=ovn", "CONFIG_NEUTRON_L2_AGENT=linuxbridge"), "2024.2").accepted).toBe(true);
+    expect(check(reference.replace("CONFIG_CINDER_BACKEND=lvm", "CONFIG_CINDER_BACKEND=vmdk")).packstackError).toBe(
+      "Parameter CONFIG_CINDER_BACKEND failed validation: Given value is not member of allowed values ['lvm', 'nfs', 'netapp', 'solidfire']: vmdk",
+    );
+  });
+
+  it("keys of other releases say which releases have them", () => {
+    const result = check(`${reference}CONFIG_SAHARA_INSTALL=n\n`);
+    expect(result.accepted).toBe(true);
+    expect(messages(result.errors)).toEqual([
+      "1261: CONFIG_SAHARA_INSTALL is not a parameter of Packstack 2025.1 (only of 2023.1, 2023.2); Packstack 2025.1 ignores it silently",
+    ]);
+  });
+
+  it("deprecated names: used (warning) when the new key is missing, ignored when both are set", () => {
+    const without = reference.replace("CONFIG_MARIADB_HOST=192.0.2.10", "CONFIG_MYSQL_HOST=192.0.2.10");
+    const result = check(without);
+    expect(result.accepted).toBe(true);
+    expect(messages(result.warnings)).toEqual([
+      `${without.split("\n").findIndex((l) => l.startsWith("CONFIG_MYSQL_HOST")) + 1}: CONFIG_MYSQL_HOST is a deprecated name; Packstack 2025.1 reads it as CONFIG_MARIADB_HOST: write CONFIG_MARIADB_HOST`,
+    ]);
+    const both = check(`${reference}CONFIG_MYSQL_HOST=10.0.0.1\n`);
+    expect(both.warnings.map((w) => w.code)).toEqual(["deprecated-key"]);
+    expect(both.warnings[0]!.message).toMatch(/also set \(line \d+\); Packstack ignores CONFIG_MYSQL_HOST/);
+  });
+
+  it("reports PW_PLACEHOLDER passwords Packstack would redraw on each run, and case-insensitive keys", () => {
+    const text = reference.replace("CONFIG_MARIADB_PW=4ef14026494a4a29", "config_mariadb_pw=PW_PLACEHOLDER");
+    const result = check(text);
+    expect(result.accepted).toBe(true);
+    expect(result.errors).toEqual([]);
+    expect(messages(result.warnings)).toEqual(["287: CONFIG_MARIADB_PW=PW_PLACEHOLDER: Packstack draws a new random password on every run"]);
+  });
+
+  it("a required password left empty fails as in Packstack", () => {
+    const result = check(reference.replace("CONFIG_MARIADB_PW=4ef14026494a4a29", "CONFIG_MARIADB_PW="));
+    expect(result.packstackError).toBe("Parameter CONFIG_MARIADB_PW failed validation: Given value is not allowed: ");
+  });
+
+  it("a minimal file: every missing key is a warning naming the default Packstack will use", () => {
+    const result = check("[general]\nCONFIG_CONTROLLER_HOST=10.0.0.1\n");
+    expect(result.accepted).toBe(true);
+    const missing = result.warnings.filter((w) => w.code === "missing-key").map((w) => w.key);
+    expect(missing).toContain("CONFIG_COMPUTE_HOSTS");
+    expect(missing).not.toContain("CONFIG_CONTROLLER_HOST");
+    expect(result.warnings.find((w) => w.key === "CONFIG_COMPUTE_HOSTS")!.message).toBe(
+      "CONFIG_COMPUTE_HOSTS is missing; Packstack uses a value derived from the machine running Packstack ({deployer_ip})",
+    );
+    expect(result.warnings.find((w) => w.key === "CONFIG_HORIZON_SECRET_KEY")!.message).toBe(
+      "CONFIG_HORIZON_SECRET_KEY is missing; Packstack uses a value drawn at random on every run",
+    );
+    expect(missing.length).toBeLessThan(loadCatalog("2025.1").params.length);
+  });
+});
