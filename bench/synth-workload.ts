@@ -16,9 +16,7 @@ if (!Number.isInteger(projects) || projects < 1) {
 }
 
 const t0 = performance.now();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { App, TerraformStack } = require("../src/cdktf") as typeof import("../src/cdktf");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { OpenStackCloud, Project, Router, TenantNetwork } = require("../src/cloud") as typeof import("../src/cloud");
 const tLoaded = performance.now();
 

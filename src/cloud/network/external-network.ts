@@ -1,4 +1,5 @@
 import { Construct } from "../../cdktf";
+import { RdoctlError } from "../../errors";
 import type { Topology } from "../../topology/model";
 import { cidrContains, defaultAllocationPool, formatCidr, ipToBigInt, parseCidr, type Cidr } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
@@ -46,7 +47,7 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
   static propsFromTopology(topology: Topology, overrides: Partial<ExternalNetworkProps> = {}): ExternalNetworkProps {
     const ext = topology.externalNetwork;
     if (!ext) {
-      throw new Error(`topology ${topology.name} has no externalNetwork; give cidr and gateway explicitly`);
+      throw new RdoctlError(`topology ${topology.name} has no externalNetwork; give cidr and gateway explicitly`);
     }
     return {
       physicalNetwork: ext.physicalNetwork,
