@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import schema from "../../schema/inventory.schema.json";
 import {
@@ -12,6 +13,7 @@ import {
   type NeutronSpec,
   RELEASES,
   ROLES,
+  RULES,
   SERVICE_NAMES,
   type ServicesSpec,
   type SshSpec,
@@ -113,5 +115,13 @@ describe("inventory schema quality", () => {
     };
     walk(schema, "#");
     expect(bare).toEqual([]);
+  });
+});
+
+describe("inventories/README.md", () => {
+  it("documents every cross-field rule", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "inventories", "README.md"), "utf8");
+    const documented = [...readme.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual(RULES.map((rule) => rule.name));
   });
 });
