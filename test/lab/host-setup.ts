@@ -27,6 +27,8 @@ export interface HostIdentity {
   authorizedKeys: string[];
   /** Allow password logins for root (only when the host was given a root password). */
   rootPasswordLogin: boolean;
+  /** Multiplier of the simulated commands' durations. */
+  delayScale: number;
 }
 
 export function sshdConfig(rootPasswordLogin: boolean): string {
@@ -71,6 +73,7 @@ export function writeHostIdentity(root: string, identity: HostIdentity): void {
   writeHostFile(root, "etc/locale.conf", `LANG=${identity.locale}\n`);
   writeHostFile(root, "etc/fake-host/clock-synchronized", identity.clockSynchronized ? "yes\n" : "no\n");
   writeHostFile(root, "etc/fake-host/short-name", `${shortName}\n`);
+  writeHostFile(root, "etc/fake-host/delay-scale", `${identity.delayScale}\n`);
   for (const service of SIMULATED_SERVICES) {
     const enabled = identity.enabledServices.includes(service) ? "enabled" : "disabled";
     writeHostFile(root, `var/lib/fake-systemd/${service}.enabled`, `${enabled}\n`);

@@ -15,6 +15,7 @@ import {
   claimSubnet, killNetnsProcesses, labDir, newLabId, readLabRecord, reapStaleLabs, teardownLab, teardownLabSync,
   writeLabRecord, type LabHostRecord, type LabRecord,
 } from "./registry";
+import { HOST_PACKSTACK_SHARE, writePackstackShare } from "./packstack-data";
 import { generateKeyPair, fingerprintOf, keyWithoutComment } from "./ssh-keys";
 
 export { isLabSupported, LAB_SKIP_LINE_PREFIX, reportLabSkipped } from "./support";
@@ -52,6 +53,12 @@ export interface HostOptions {
   resolveLabNames?: boolean;
   /** Authorize the lab's client key for root. Default: true. */
   authorizeClientKey?: boolean;
+  /**
+   * Pace of the simulated commands (dnf, packstack): their realistic durations times this, 0 for
+   * instant. Written to /etc/fake-host/delay-scale, changeable at any time. Default: 0.1 (a full
+   * Packstack run takes a few seconds).
+   */
+  delayScale?: number;
 }
 
 export interface LabOptions {
@@ -177,6 +184,7 @@ function resolveHostOptions(options: LabOptions): ResolvedHostOptions[] {
       locale: host.locale ?? "en_US.UTF-8",
       resolveLabNames: host.resolveLabNames ?? true,
       authorizeClientKey: host.authorizeClientKey ?? true,
+      delayScale: host.delayScale ?? 0.1,
       rootPassword: host.rootPassword,
     };
   });
@@ -234,6 +242,7 @@ async function buildLab(
   const client = await generateKeyPair(join(dir, "client", "id_ed25519"), `rdoctl-lab-${record.id}`);
   writeFileSync(join(dir, "name"), `${name}\n`);
   await createBridge(record.bridge, record.subnet);
+  writePackstackShare(join(dir, "share", "fake-packstack"));
 
   const allHostsEntries = record.hosts.map((h) => `${h.address.padEnd(14)} ${h.fqdn} ${h.name}`);
   const runtimes: HostRuntime[] = [];
@@ -251,6 +260,7 @@ async function buildLab(
       });
       const root = await mountHostDisk({ hostDir: hostRecord.hostDir, diskGiB: opts.diskGiB });
       installHostTemplate(root);
+      mkdirSync(join(root, HOST_PACKSTACK_SHARE), { recursive: true });
       writeHostIdentity(root, {
         name: hostRecord.name,
         fqdn: hostRecord.fqdn,
@@ -265,6 +275,7 @@ async function buildLab(
         locale: opts.locale,
         authorizedKeys: opts.authorizeClientKey ? [client.publicKey] : [],
         rootPasswordLogin: opts.rootPassword !== undefined,
+        delayScale: opts.delayScale,
       });
       chmodSync(join(root, "root/.ssh"), 0o700);
       const hostKey = await generateKeyPair(join(root, "etc/ssh/ssh_host_ed25519_key"), `root@${hostRecord.fqdn}`);
@@ -304,7 +315,7 @@ async function bootHost(runtime: HostRuntime): Promise<void> {
   const child = spawn(
     "nsenter",
     [`--net=/run/netns/${record.netns}`, "unshare", "--mount", "--uts", "--pid", "--fork", "--propagation", "private",
-     "--", "/bin/bash", BOOT_SCRIPT, host.rootDir],
+     "--", "/bin/bash", BOOT_SCRIPT, host.rootDir, shareDir(record.hostDir)],
     { detached: true, stdio: ["ignore", log, log] },
   );
   closeSync(log);
@@ -324,6 +335,11 @@ async function bootHost(runtime: HostRuntime): Promise<void> {
   throw new Error(
     `lab host ${host.name} (${host.address}) did not start sshd within 15 s\nboot.log:\n${bootLog}\nsshd.log:\n${sshdLog}`,
   );
+}
+
+/** The lab's shared read-only directory (Packstack release data), next to the hosts' dirs. */
+function shareDir(hostDir: string): string {
+  return join(hostDir, "..", "..", "share", "fake-packstack");
 }
 
 function childOf(pid: number): number | null {
