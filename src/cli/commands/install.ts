@@ -1,5 +1,41 @@
 import type { Command } from "commander";
 
+interface InstallFlags {
+  readonly from?: string;
+  readonly only?: string;
+  readonly acceptNewHostKeys?: boolean;
+  readonly parallel?: string;
+  readonly json?: boolean;
+  readonly dryRun?: boolean;
+  readonly reconnectTimeout?: string;
+}
+
 export function registerInstallCommands(program: Command): void {
-  void program;
+  const install = program
+    .command("install")
+    .description(
+      "install RDO over SSH: preflight, prepare, deployer, answers, run (Packstack, detached), collect, verify; " +
+        "a rerun skips what is done. Exit codes: 0 ok, 1 failure (diagnosis printed), 2 usage, 130 interrupted",
+    )
+    .argument("<inventory>", "inventory YAML file")
+    .option("--from <phase>", "force this phase and every later one (preflight, prepare, deployer, answers, run, collect, verify)")
+    .option("--only <phase>", "run only this phase (forced)")
+    .option("--accept-new-host-keys", "accept and record host keys not seen before (changed keys are always refused)")
+    .option("--parallel <n>", "hosts worked on at once (default 10)")
+    .option("--json", "one JSON event per line (NDJSON) on stdout")
+    .option("--dry-run", "print the plan and change nothing")
+    .option("--reconnect-timeout <seconds>", "how long to keep reconnecting to the deployer during Packstack (default 600)")
+    .action(async (inventory: string, flags: InstallFlags) => {
+      const { runInstallCommand } = await import("../../install/cli-run.js");
+      await runInstallCommand(inventory, flags);
+    });
+  install
+    .command("status")
+    .description("the install journal of a cloud, and whether a Packstack run is live on its deployer")
+    .argument("<inventory>", "inventory YAML file")
+    .option("--json", "print as JSON")
+    .action(async (inventory: string, flags: { json?: boolean }) => {
+      const { runInstallStatus } = await import("../../install/cli-run.js");
+      await runInstallStatus(inventory, flags);
+    });
 }

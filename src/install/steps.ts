@@ -1,0 +1,88 @@
+import { RdoctlError } from "../errors";
+import type { InstallContext } from "./context";
+import { hashInputs } from "./journal";
+import type { PhaseName } from "./phase-names";
+
+/** One phase on one host: its inputs decide whether a rerun redoes it. */
+export interface Step {
+  readonly phase: PhaseName;
+  readonly host: string;
+  /** Everything the step's effect depends on; hashed into the journal. */
+  readonly inputs: unknown;
+  /** Does the work; may return small facts recorded in the journal. */
+  readonly run: () => Promise<Record<string, string> | void>;
+}
+
+/** Several hosts failed in one phase; every failure is listed. */
+export class PhaseFailedError extends RdoctlError {
+  constructor(
+    readonly phase: PhaseName,
+    readonly failures: ReadonlyArray<{ host: string; error: Error }>,
+  ) {
+    super(
+      failures.length === 1
+        ? failures[0]!.error.message
+        : `phase ${phase} failed on ${failures.length} hosts:\n` + failures.map((f) => `  ${f.error.message}`).join("\n"),
+    );
+    this.name = "PhaseFailedError";
+  }
+}
+
+/** Ctrl-C: the install stopped between (or inside) steps; the journal is saved. */
+export class InterruptedError extends RdoctlError {
+  constructor(message = "interrupted") {
+    super(message, 130);
+    this.name = "InterruptedError";
+  }
+}
+
+export function stepInputHash(step: Step): string {
+  return hashInputs({ phase: step.phase, host: step.host, inputs: step.inputs });
+}
+
+/** Whether a step will run: not done, inputs changed, or forced. */
+export function stepIsPending(ctx: InstallContext, step: Step, force: boolean): { run: boolean; reason: string } {
+  if (force) return { run: true, reason: "forced" };
+  const previous = ctx.journal.get(step.phase, step.host);
+  if (!previous) return { run: true, reason: "not done yet" };
+  if (previous.status !== "done") return { run: true, reason: previous.status === "running" ? "interrupted" : "failed before" };
+  if (previous.inputHash !== stepInputHash(step)) return { run: true, reason: "inputs changed" };
+  return { run: false, reason: "done, inputs unchanged" };
+}
+
+/**
+ * Runs a phase's steps, at most `ctx.parallel` at once, each journaled before and after.
+ * Failures on some hosts don't stop the others; the phase then fails listing all of them.
+ */
+export async function runSteps(ctx: InstallContext, phase: PhaseName, steps: readonly Step[], force: boolean): Promise<void> {
+  const failures: Array<{ host: string; error: Error }> = [];
+  const queue = [...steps];
+  const worker = async (): Promise<void> => {
+    for (let step = queue.shift(); step; step = queue.shift()) {
+      if (ctx.signal.aborted) return;
+      const hash = stepInputHash(step);
+      const pending = stepIsPending(ctx, step, force);
+      if (!pending.run) {
+        ctx.emit({ type: "step", phase, host: step.host, status: "skipped", message: pending.reason });
+        continue;
+      }
+      ctx.journal.start(phase, step.host, hash);
+      ctx.emit({ type: "step", phase, host: step.host, status: "running", message: pending.reason });
+      try {
+        const facts = await step.run();
+        ctx.journal.finish(phase, step.host, hash, facts ?? undefined);
+        ctx.emit({ type: "step", phase, host: step.host, status: "done" });
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const message = ctx.signal.aborted ? `interrupted: ${error.message}` : error.message;
+        ctx.journal.fail(phase, step.host, hash, message);
+        ctx.emit({ type: "step", phase, host: step.host, status: "failed", message: ctx.redactor.redact(message) });
+        failures.push({ host: step.host, error });
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(ctx.parallel, steps.length)) }, worker);
+  await Promise.all(workers);
+  if (ctx.signal.aborted) throw new InterruptedError();
+  if (failures.length) throw new PhaseFailedError(phase, failures);
+}
