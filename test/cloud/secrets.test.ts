@@ -69,6 +69,9 @@ describe("no secret reaches the synthesized output", () => {
         else process.env[k] = v;
       }
     }
+    const installed = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "identity", "cdk.tf.json"), "utf8"));
+    expect(installed.variable.clouds_yaml.default).toBe(paths.cloudsYaml);
+    expect(installed.provider.openstack[0].password).toBe("${try(local.clouds_yaml_entry.auth.password, null)}");
     const everything = readTree(outdir);
     expect(everything).toContain("openstack_identity_user_v3");
     expect(everything).not.toContain(ADMIN_PASSWORD);

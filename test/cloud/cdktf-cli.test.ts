@@ -1,0 +1,31 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkSynthesizedStack, loadProviderSchema, defaultSchemaPath } from "../../src/cloud/check";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("cdktf synth (the real CLI)", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-cdktf-out-"));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  it("writes every stack offline, pinned to terraform-provider-openstack", () => {
+    execFileSync(path.join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1", DISABLE_VERSION_CHECK: "1", CI: "1" },
+      stdio: "pipe",
+      timeout: 120_000,
+    });
+    const stacks = fs.readdirSync(path.join(outdir, "stacks")).sort();
+    expect(stacks).toEqual(["app-template", "identity", "lab-basics"]);
+    const schema = loadProviderSchema(defaultSchemaPath());
+    for (const stack of stacks) {
+      const tf = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+      expect(tf.terraform.required_providers.openstack.source).toBe("terraform-provider-openstack/openstack");
+      expect(tf.terraform.required_providers.openstack.version).toMatch(/^(~> )?3\.4/);
+      expect(checkSynthesizedStack(tf, schema).filter((f) => f.severity === "error")).toEqual([]);
+    }
+  });
+});
