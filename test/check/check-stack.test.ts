@@ -193,6 +193,15 @@ describe("checkSynthesizedStack catches each kind of mistake with a line naming 
     ]);
   });
 
+  it("a shell variable left unescaped in user data", () => {
+    const out = broken((s) => {
+      res(s).openstack_compute_instance_v2.bastion.user_data = "#!/bin/sh\necho $${HOME} ok\nhostname ${HOSTNAME}\n";
+    });
+    expect(out).toEqual([
+      'cdk.tf.json: good openstack_compute_instance_v2.bastion (good/app/bastion): user_data: HOSTNAME: ${HOSTNAME} is not something Terraform can resolve; for a literal "${" (a shell variable in user data, say) write "$${" (Fn.rawString in cdktf)',
+    ]);
+  });
+
   it("variables, locals, count.index and each outside their scope", () => {
     const out = broken((s) => {
       res(s).openstack_networking_network_v2.tenant.name = "${var.nmae}-${local.dsn}";

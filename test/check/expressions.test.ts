@@ -37,6 +37,12 @@ describe("referencesInTemplate", () => {
     expect(texts("${{ for k, v in var.m : k => v.id if v.enabled }}")).toEqual(["var.m"]);
     expect(texts("${var.on ? true : null}")).toEqual(["var.on"]);
     expect(texts("plain text with a } and a $ sign")).toEqual([]);
+    expect(texts("${true} ${null}")).toEqual([]);
+  });
+
+  it("keeps a lone name as a reference without steps, for the checker to reject", () => {
+    expect(referencesInTemplate("echo ${HOSTNAME}")).toEqual([{ root: "HOSTNAME", steps: [], text: "HOSTNAME" }]);
+    expect(referencesInTemplate("echo $${HOSTNAME}")).toEqual([]);
   });
 
   it("reads depends_on entries with or without ${}", () => {

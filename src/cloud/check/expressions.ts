@@ -15,7 +15,7 @@ export type TraversalStep =
   | { readonly kind: "splat" };
 
 export interface Reference {
-  /** First identifier: a resource type, or `data`, `var`, `local`, `module`, `count`, `each`, `self`, `path`, `terraform`. */
+  /** First identifier (a reference without steps is a bare name, which Terraform rejects): a resource type, or `data`, `var`, `local`, `module`, `count`, `each`, `self`, `path`, `terraform`. */
   readonly root: string;
   readonly steps: readonly TraversalStep[];
   /** The traversal as written, e.g. `openstack_networking_network_v2.net.id`. */
@@ -65,7 +65,7 @@ function scanTemplate(src: string, start: number, terminator: '"' | undefined, s
       continue;
     }
     if ((c === "$" || c === "%") && src[i + 1] === "{") {
-      i = scanExpression(src, i + 2, scan);
+      i = scanExpression(src, i + 2, scan, c === "%");
       continue;
     }
     i++;
@@ -74,7 +74,7 @@ function scanTemplate(src: string, start: number, terminator: '"' | undefined, s
 }
 
 /** Lexes an expression up to its unmatched `}`; collects its traversals. Returns the index after `}`. */
-function scanExpression(src: string, start: number, scan: Scan): number {
+function scanExpression(src: string, start: number, scan: Scan, directive: boolean): number {
   const tokens: Token[] = [];
   let depth = 0;
   let i = start;
@@ -128,6 +128,13 @@ function scanExpression(src: string, start: number, scan: Scan): number {
     i++;
   }
   collectTraversals(tokens, src, scan);
+  // `${HOSTNAME}` on its own: Terraform rejects a bare name, which is how shell variables in
+  // user data usually break; keep it as a reference without steps so the checker can say so.
+  const only = tokens[0];
+  // Directives (`%{ else }`, `%{ endfor }`) are keywords alone, never references.
+  if (!directive && tokens.length === 1 && only?.t === "ident" && !["true", "false", "null"].includes(only.v)) {
+    scan.refs.push({ root: only.v, steps: [], text: only.v });
+  }
   return i;
 }
 

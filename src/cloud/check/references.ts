@@ -26,6 +26,9 @@ export function checkReference(ref: Reference, scope: ReferenceScope, decl: Stac
   const first = ref.steps[0];
   const firstName = first?.kind === "attr" ? first.name : undefined;
   if (scope.iterators.has(ref.root)) return undefined;
+  if (ref.steps.length === 0) {
+    return `\${${ref.root}} is not something Terraform can resolve; for a literal "\${" (a shell variable in user data, say) write "$\${" (Fn.rawString in cdktf)`;
+  }
   switch (ref.root) {
     case "var":
       if (firstName === undefined) return "expected var.NAME";
