@@ -30,6 +30,7 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
   const evaluator = new GoPackageEvaluator(files);
   const notes = [];
   const mapper = new SdkSchemaMapper((kind, detail, where) => notes.push({ kind, detail, where }));
+  evaluator.runInits();
   const provider = evaluator.callFunction(providerFunction);
   if (!isStruct(provider, "schema.Provider")) {
     throw new Error(`${providerFunction}() did not evaluate to a schema.Provider but to ${describe(provider)}`);

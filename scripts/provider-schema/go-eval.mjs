@@ -54,6 +54,14 @@ export class GoPackageEvaluator {
 
   note(kind, detail, where) { this.notes.push({ kind, detail, where }); }
 
+  /** Runs the package's init() functions, as Go does before main; they may set package vars. */
+  runInits() {
+    for (const fn of this.pkg.inits) {
+      const body = fn.parser.parseBlockAt(fn.bodyPos);
+      this.execBlock(body, new Scope(null), { fn, file: fn.file, where: `${fn.file}:${fn.line} (init)` });
+    }
+  }
+
   /** Calls the package-level function `name` with JS values as arguments. */
   callFunction(name, args = [], where = name) {
     const fn = this.pkg.funcs.get(name);
@@ -187,7 +195,10 @@ export class GoPackageEvaluator {
       if (lhs.name === "_") return;
       const s = scope.lookup(lhs.name);
       if (s) s.vars.set(lhs.name, value);
-      else this.note("unsupported-assignment", `assignment to package variable ${lhs.name} ignored`, ctx.where);
+      else if (this.pkg.values.has(lhs.name)) {
+        this.packageValue(lhs.name); // initialize first, as Go does before any assignment
+        this.valueCache.set(lhs.name, value);
+      } else this.note("unresolved-assignment", `assignment to unknown variable ${lhs.name}`, ctx.where);
       return;
     }
     if (lhs.k === "sel") {

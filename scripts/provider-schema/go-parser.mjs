@@ -538,6 +538,7 @@ export class GoFileParser {
 /** Parses every file into a package index; `files` is `[{path, source}]`. */
 export function parsePackage(files) {
   const funcs = new Map();
+  const inits = []; // func init() may appear many times; Go runs them in file order
   const values = new Map();
   const imports = new Map();
   let name = null;
@@ -545,8 +546,12 @@ export function parsePackage(files) {
     const parsed = new GoFileParser(source, path).parseFile();
     name ??= parsed.package;
     imports.set(path, parsed.imports);
-    for (const f of parsed.funcs) if (!f.receiver) funcs.set(f.name, f);
+    for (const f of parsed.funcs) {
+      if (f.receiver) continue;
+      if (f.name === "init") inits.push(f);
+      else funcs.set(f.name, f);
+    }
     for (const v of parsed.values) for (const [i, n] of v.names.entries()) values.set(n, { ...v, index: i });
   }
-  return { name, funcs, values, imports };
+  return { name, funcs, inits, values, imports };
 }

@@ -54,7 +54,7 @@ describe("derive-provider-schema on the Go fixture", () => {
     expect(thing.attributes!.region).toEqual({ type: "string", description_kind: "plain", optional: true, computed: true });
     expect(thing.attributes!.password).toMatchObject({ sensitive: true, optional: true });
     expect(thing.attributes!.enabled).toMatchObject({ type: "bool", deprecated: true });
-    expect(thing.attributes!.size.type).toBe("number");
+    expect(thing.attributes!.size).toMatchObject({ type: "number", description: "Size in GiB, set by init()." });
     const provider = schema.provider_schemas[fqpn].provider.block;
     expect(provider.attributes!.endpoint.description).toBe("The API endpoint.\nRead from SAMPLE_ENDPOINT when unset.");
     expect(provider.attributes!.token).toMatchObject({ sensitive: true, description: "A token; never logged." });
@@ -114,7 +114,7 @@ describe("derive-provider-schema on the Go fixture", () => {
   it("compares with the docs and names each kind of mismatch with its source line", () => {
     const found = (kind: string, argument: string) => report.docs.mismatches.find((m) => m.kind === kind && m.argument === argument);
     expect(found("missing-in-schema", "gone")).toBeDefined();
-    expect(found("required-mismatch", "flavor")?.source).toBe("sample/resource_sample_thing_v1.go:67");
+    expect(found("required-mismatch", "flavor")?.source).toBe("sample/resource_sample_thing_v1.go:68");
     expect(found("required-mismatch", "allocation.end")).toBeDefined();
     expect(found("computed-only-in-schema", "status_history")).toBeDefined();
     expect(found("not-documented", "labels")).toBeDefined();
