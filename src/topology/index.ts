@@ -4,7 +4,7 @@ export { resolveTopology, resolveExternalNetwork, resolveNeutron, resolveService
 export { loadInventory, parseInventory } from "./inventory";
 export { validateTopologySpec, BUILDER_SOURCE, type Locator, type Position, type SpecSource } from "./validate";
 export { InventoryError, formatIssue, formatPath, type InventoryIssue, type PathSegment, type PendingIssue } from "./issues";
-export { RULES, ruleIssues } from "./rules";
+export { RULES, ruleIssues, type Rule, type RuleContext } from "./rules";
 export { inventorySchema, schemaIssues } from "./schema-check";
 export { releaseFacts, ReleaseFacts, SERVICE_INSTALL_PARAMETERS, packstackDataDir } from "./release-facts";
 export { CloudBuilder } from "./builder";

@@ -14,13 +14,13 @@ import { releaseFacts, type ReleaseFacts, SERVICE_INSTALL_PARAMETERS } from "./r
  * Neutron network services, as `hostForRole` in model.ts says and as Packstack does by default.
  */
 
-interface RuleContext {
+export interface RuleContext {
   readonly spec: TopologySpec;
   readonly topology: Topology;
   readonly facts: ReleaseFacts;
 }
 
-interface Rule {
+export interface Rule {
   readonly name: string;
   readonly check: (ctx: RuleContext) => Iterable<Omit<PendingIssue, "rule">>;
 }
