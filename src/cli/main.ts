@@ -16,6 +16,8 @@ export function buildProgram(): Command {
     .description("Infrastructure-as-code for RDO/Packstack OpenStack clouds")
     .version(version)
     .showHelpAfterError()
+    // Options after a subcommand belong to it (`answers check F --release R` is check's --release).
+    .enablePositionalOptions()
     .exitOverride();
   registerValidateCommand(program);
   registerAnswersCommands(program);

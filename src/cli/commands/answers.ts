@@ -47,6 +47,8 @@ export function registerAnswersCommands(program: Command): void {
     .option("--out <file>", `where to write the file (mode 0600); "${STDOUT}" prints it, secrets included (default: .rdoctl/clouds/<cloud>/answers-<release>.txt)`)
     .option("--secrets-test", "use the deterministic test secret source (for examples and tests; NOT for real clouds)")
     .option("--json", "print a JSON summary (with --out -, the file's text and values too)")
+    // The subcommands have options of the same names: these belong to `answers INVENTORY` only.
+    .enablePositionalOptions()
     .action(async (inventory: string | undefined, options: GenerateCliOptions) => {
       const { RdoctlError } = await import("../../errors.js");
       if (!inventory) throw new RdoctlError("answers: missing INVENTORY (see rdoctl answers --help)", 2);
