@@ -14,6 +14,18 @@ import type { PathSegment, PendingIssue } from "./issues";
 /** The JSON Schema for inventories, as shipped in schema/. */
 export const inventorySchema: unknown = schema;
 
+/** Names people use for an allowed value that spelling distance would get wrong ("ovs" is one edit from "ovn"). */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  ovs: "openvswitch",
+  "open-vswitch": "openvswitch",
+  open_vswitch: "openvswitch",
+  lb: "linuxbridge",
+  "linux-bridge": "linuxbridge",
+  linux_bridge: "linuxbridge",
+  "ml2/ovn": "ovn",
+  "ml2/ovs": "openvswitch",
+};
+
 const compiled = (): ValidateFunction => generated.validate as unknown as ValidateFunction;
 
 export interface SchemaCheck {
@@ -86,7 +98,8 @@ function describe(error: ErrorObject): PendingIssue {
     }
     case "enum": {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      const hint = typeof data === "string" ? didYouMean(data, allowed) : "";
+      const synonym = typeof data === "string" ? SYNONYMS[data.toLowerCase()] : undefined;
+      const hint = synonym && allowed.includes(synonym) ? `; did you mean "${synonym}"?` : typeof data === "string" ? didYouMean(data, allowed) : "";
       return { path, message: `${show(data)} is not allowed${hint}`, expected: `one of ${allowed.join(", ")}` };
     }
     case "pattern":

@@ -221,3 +221,11 @@ describe("rules about the hosts' networks", () => {
     ]);
   });
 });
+
+describe("schema messages", () => {
+  it("suggest the value people mean, not the nearest spelling", () => {
+    const withAgent = (l2Agent: string) => lines(spec({ services: { neutron: { l2Agent } } } as unknown as TopologySpec));
+    expect(withAgent("ovs")).toEqual(['services.neutron.l2Agent: "ovs" is not allowed; did you mean "openvswitch"?']);
+    expect(withAgent("OVN")).toEqual(['services.neutron.l2Agent: "OVN" is not allowed; did you mean "ovn"?']);
+  });
+});
