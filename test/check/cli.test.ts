@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main";
+import { defaultSynthDir } from "../../src/cloud/check/run-check";
 import { fixtureStack } from "./helpers";
 
 const MINI = path.join(__dirname, "fixtures", "mini-schema.json");
@@ -89,6 +90,22 @@ describe("rdoctl check", () => {
     const empty = await run(path.join(dir, "empty"));
     expect(empty.stderr).toContain("no synthesized stacks in");
     expect(empty.stderr).toContain("run `npx cdktf synth` first");
+  });
+
+  it("without DIR, reads where cdktf.json says cdktf writes, else cdktf.out", async () => {
+    const project = fs.mkdtempSync(path.join(dir, "project-"));
+    expect(defaultSynthDir(path.join(project, "cdktf.json"))).toBe("cdktf.out");
+    fs.writeFileSync(path.join(project, "cdktf.json"), JSON.stringify({ app: "npx tsx main.ts", output: "synth-out" }));
+    expect(defaultSynthDir(path.join(project, "cdktf.json"))).toBe("synth-out");
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      expect((await run()).stderr).toBe("rdoctl: synth-out does not exist; nothing has been synthesized yet (run `npx cdktf synth` first)\n");
+      writeSynthOutput(path.join(project, "synth-out"), { good: fixtureStack("good") });
+      expect(await run("--schema", MINI)).toMatchObject({ code: 0, stdout: "" });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("reports an unreadable schema or stack as a user error", async () => {

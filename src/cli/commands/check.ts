@@ -10,14 +10,14 @@ export function registerCheckCommand(program: Command): void {
   program
     .command("check")
     .description("check synthesized cdktf stacks (cdk.tf.json) against the OpenStack provider schema; one line per finding")
-    .argument("[dir]", "cdktf output directory, one stack's directory, or a cdk.tf.json file", "cdktf.out")
+    .argument("[dir]", "cdktf output directory, one stack's directory, or a cdk.tf.json file (default: the output of ./cdktf.json, else cdktf.out)")
     .option("--schema <file>", "provider schema as `terraform providers schema -json` prints it (default: providers/openstack/schema.json shipped with rdoctl)")
     .option("--json", "print the findings as JSON on stdout")
     .option("--strict", "fail on warnings too (unchecked providers, deprecated attributes, suspicious conversions)")
-    .action(async (dir: string, options: CheckOptions) => {
+    .action(async (dir: string | undefined, options: CheckOptions) => {
       // Reads JSON only: cdktf itself is never loaded, so the check runs in milliseconds.
       const { runCheck, formatCheckReport } = await import("../../cloud/check/run-check.js");
-      const report = runCheck({ target: dir, ...(options.schema ? { schemaFile: options.schema } : {}), strict: options.strict === true });
+      const report = runCheck({ ...(dir ? { target: dir } : {}), ...(options.schema ? { schemaFile: options.schema } : {}), strict: options.strict === true });
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {

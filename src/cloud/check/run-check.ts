@@ -1,10 +1,11 @@
+import * as fs from "node:fs";
 import { checkSynthesizedStack } from "./check-stack";
 import { countBySeverity, formatFinding, type SchemaFinding } from "./findings";
 import { defaultSchemaPath, loadProviderSchema } from "./schema";
 import { findSynthesizedStacks, readSynthesizedStack } from "./synth-output";
 
 export interface RunCheckOptions {
-  /** cdktf output directory, one stack's directory, or a cdk.tf.json file. @default "cdktf.out" */
+  /** cdktf output directory, one stack's directory, or a cdk.tf.json file. @default {@link defaultSynthDir} */
   readonly target?: string;
   /** @default providers/openstack/schema.json shipped with rdoctl */
   readonly schemaFile?: string;
@@ -33,10 +34,21 @@ function countResources(tfJson: unknown): number {
   return n;
 }
 
+/** Where `cdktf synth` writes: the `output` of ./cdktf.json when it sets one, else cdktf.out. */
+export function defaultSynthDir(cdktfJson = "cdktf.json"): string {
+  try {
+    const output = (JSON.parse(fs.readFileSync(cdktfJson, "utf8")) as { output?: unknown }).output;
+    if (typeof output === "string" && output !== "") return output;
+  } catch {
+    // No cdktf.json here, or not one we can read: cdktf's own default applies.
+  }
+  return "cdktf.out";
+}
+
 /** `rdoctl check`: every synthesized stack under the target against the provider schema. */
 export function runCheck(options: RunCheckOptions = {}): CheckReport {
   const started = process.hrtime.bigint();
-  const stacks = findSynthesizedStacks(options.target ?? "cdktf.out");
+  const stacks = findSynthesizedStacks(options.target ?? defaultSynthDir());
   const schemaFile = options.schemaFile ?? defaultSchemaPath();
   const schema = loadProviderSchema(schemaFile);
   const findings: SchemaFinding[] = [];
