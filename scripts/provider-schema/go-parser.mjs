@@ -241,7 +241,7 @@ export class GoFileParser {
       this.next();
       const saved = this.exprLev;
       this.exprLev = Math.max(this.exprLev, 0) + 1;
-      const x = this.parseTypeOrExpr();
+      const x = this.parseExpr();
       this.exprLev = saved;
       this.expectOp(")");
       return x;
@@ -263,11 +263,6 @@ export class GoFileParser {
     this.fail("expected expression");
   }
 
-  /** Inside parentheses a type may appear, e.g. `(*T)(x)` or `[]string(nil)`. */
-  parseTypeOrExpr() {
-    return this.parseExpr();
-  }
-
   parsePrimary() {
     let x = this.parseOperand();
     for (;;) {
@@ -286,7 +281,7 @@ export class GoFileParser {
         const saved = this.exprLev;
         this.exprLev = Math.max(this.exprLev, 0) + 1;
         let lo = null;
-        if (!this.isOp(":")) lo = this.parseTypeOrExpr();
+        if (!this.isOp(":")) lo = this.parseExpr();
         if (this.isOp(":")) {
           this.next();
           let hi = null;
@@ -296,7 +291,7 @@ export class GoFileParser {
           this.expectOp("]");
           x = { k: "slice", x, lo, hi, line: t.line };
         } else {
-          while (this.isOp(",")) { this.next(); this.parseTypeOrExpr(); } // generic instantiation
+          while (this.isOp(",")) { this.next(); this.parseExpr(); } // generic instantiation
           this.exprLev = saved;
           this.expectOp("]");
           x = { k: "index", x, index: lo, line: t.line };

@@ -4,7 +4,7 @@
 // Required blocks as min_items 1, computed-only nested resources as object attributes,
 // the implicit `id` attribute and the `timeouts` block.
 
-import { describe, isMap, isOpaque, isStruct } from "./go-eval.mjs";
+import { describe, isMap, isStruct } from "./go-eval.mjs";
 
 const PRIMITIVES = { "schema.TypeString": "string", "schema.TypeBool": "bool", "schema.TypeInt": "number", "schema.TypeFloat": "number" };
 const COLLECTIONS = { "schema.TypeList": "list", "schema.TypeSet": "set", "schema.TypeMap": "map" };
@@ -220,5 +220,3 @@ export function impliedType(block) {
   }
   return ["object", sortKeys(attrs)];
 }
-
-export { isOpaque };

@@ -91,6 +91,12 @@ describe("derive-provider-schema on the Go fixture", () => {
     expect(thing.attributes!.settings.type).toEqual(["list", ["object", { key: "string" }]]);
   });
 
+  it("decodes Go string literals: escapes, backquoted raw strings across lines", () => {
+    const ds = schema.provider_schemas[fqpn].data_source_schemas.sample_thing_v1.block;
+    expect(ds.attributes!.name.description).toBe('Café "name"\tfilter');
+    expect(ds.attributes!.size.description).toBe('Raw "size"\nover two lines');
+  });
+
   it("adds the implicit id and a timeouts block holding only the declared timeouts", () => {
     expect(thing.attributes!.id).toEqual({ type: "string", description_kind: "plain", optional: true, computed: true });
     expect(Object.keys(thing.block_types!.timeouts.block.attributes!)).toEqual(["create", "delete"]);
