@@ -476,7 +476,8 @@ class StackChecker {
     }
     if (!isObject(value)) return;
     for (const [key, item] of Object.entries(value)) {
-      if (skipKeys.has(key)) continue;
+      // ignore_changes names attributes of the resource itself, not references.
+      if (skipKeys.has(key) || key === "ignore_changes") continue;
       let inner = scope;
       if (key === "provisioner" || key === "connection") inner = { ...scope, selfAllowed: true };
       if (key === "dynamic" && isObject(item)) {
