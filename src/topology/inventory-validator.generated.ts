@@ -3,24 +3,25 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://rdoctl.dev/schema/inventory.schema.json","title":"rdoctl inventory","description":"One RDO/Packstack OpenStack cloud: its hosts, services and external network. Cross-field rules (one controller, release choices, address families, …) are checked by `rdoctl validate`.","type":"object","additionalProperties":false,"required":["name","hosts"],"properties":{"name":{"description":"Cloud name: names the state directory, the clouds.yaml entry and the secrets file.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","x-expected":"a name of letters, digits, '.', '_' and '-' (at most 63), starting with a letter or digit"},"release":{"description":"RDO/Packstack release. Default: 2025.1 (epoxy), the newest general release; master is flamingo in development.","enum":["2023.1","2023.2","2024.1","2024.2","2025.1","master"]},"domain":{"description":"DNS domain for host FQDNs. Default: localdomain.","$ref":"#/definitions/dnsName"},"hosts":{"description":"Every machine of the cloud. Exactly one needs the controller role; with Nova at least one needs compute.","type":"array","minItems":1,"items":{"$ref":"#/definitions/host"}},"deployer":{"description":"Name of the host that runs Packstack. Default: the controller.","$ref":"#/definitions/hostName"},"services":{"$ref":"#/definitions/services"},"ntpServers":{"description":"NTP servers the hosts sync with. Default: none (hosts keep their own time sync).","type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"ssl":{"$ref":"#/definitions/ssl"},"externalNetwork":{"$ref":"#/definitions/externalNetwork"},"packstack":{"description":"Packstack parameters the model does not cover, by name (CONFIG_…); names are checked against the release's catalog, values as Packstack would.","type":"object","propertyNames":{"pattern":"^[A-Z][A-Z0-9_]*$","x-expected":"an upper-case Packstack parameter name such as CONFIG_DEBUG_MODE"},"additionalProperties":{"type":"string","x-expected":"a string (quote values that look like numbers or booleans)"}}},"definitions":{"hostName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"},"dnsName":{"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"},"size":{"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"},"toggle":{"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}},"host":{"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}},"ssh":{"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}},"networkInterface":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}},"services":{"description":"OpenStack services and their options.","type":"object","additionalProperties":false,"properties":{"nova":{"description":"Compute.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"libvirtType":{"description":"Virtualization type on compute hosts; qemu for nested labs without VT-x. Default: kvm.","enum":["kvm","qemu"]}}},"neutron":{"$ref":"#/definitions/neutron"},"glance":{"description":"Image service.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backend":{"description":"Default: file.","enum":["file","swift"]}}},"cinder":{"description":"Block storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backends":{"description":"Volume backends; vmdk is gone from 2025.1. Default: [lvm].","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["lvm","nfs","netapp","solidfire","vmdk"]}},"lvmVolumeSize":{"description":"Size of the loopback LVM volume group Packstack creates. Default: 20G.","$ref":"#/definitions/size"},"nfsMounts":{"description":"NFS exports for the nfs backend, host:/path. Default: none.","type":"array","items":{"type":"string","pattern":"^[^\\s:]+:/\\S*$","x-expected":"an NFS export such as nfs.example.com:/export/cinder"}}}},"swift":{"description":"Object storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: false.","type":"boolean"},"devices":{"description":"Block devices for storage, e.g. /dev/vdb; empty means a loopback file. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^/dev/\\S+$","x-expected":"a block device path such as /dev/vdb"}},"replicas":{"description":"Default: 1.","type":"integer","minimum":1,"maximum":10},"storageSize":{"description":"Size of the loopback file when no devices are given. Default: 2G.","$ref":"#/definitions/size"}}},"heat":{"description":"Orchestration. Default: disabled.","$ref":"#/definitions/toggle"},"horizon":{"description":"Dashboard.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"ssl":{"description":"Serve the dashboard over HTTPS. Default: false.","type":"boolean"}}},"ceilometer":{"description":"Telemetry; Gnocchi comes with it. Default: disabled.","$ref":"#/definitions/toggle"},"aodh":{"description":"Alarming; needs ceilometer. Default: disabled.","$ref":"#/definitions/toggle"},"manila":{"description":"Shared file systems. Default: disabled.","$ref":"#/definitions/toggle"},"trove":{"description":"Database as a service. Default: disabled.","$ref":"#/definitions/toggle"},"sahara":{"description":"Data processing; Packstack dropped it in 2024.1. Default: disabled.","$ref":"#/definitions/toggle"},"magnum":{"description":"Container orchestration engines; needs heat. Default: disabled.","$ref":"#/definitions/toggle"},"ironic":{"description":"Bare metal. Default: disabled.","$ref":"#/definitions/toggle"},"demo":{"description":"Packstack's demo project, network and cirros image. Default: disabled.","$ref":"#/definitions/toggle"},"tempest":{"description":"Install and configure Tempest. Default: disabled.","$ref":"#/definitions/toggle"}}},"neutron":{"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"}}},"networkType":{"enum":["local","flat","vlan","gre","vxlan","geneve"]},"bridgeName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"},"ssl":{"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}},"externalNetwork":{"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://rdoctl.dev/schema/inventory.schema.json","title":"rdoctl inventory","description":"One RDO/Packstack OpenStack cloud: its hosts, services and external network. Cross-field rules (one controller, release choices, address families, …) are checked by `rdoctl validate`.","type":"object","additionalProperties":false,"required":["name","hosts"],"patternProperties":{"^x-":{"description":"Extension keys, ignored by rdoctl: a place for YAML anchors shared by hosts (x-compute: &compute {...}, then <<: *compute)."}},"properties":{"name":{"description":"Cloud name: names the state directory, the clouds.yaml entry and the secrets file.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","x-expected":"a name of letters, digits, '.', '_' and '-' (at most 63), starting with a letter or digit"},"release":{"description":"RDO/Packstack release. Default: 2025.1 (epoxy), the newest general release; master is flamingo in development.","enum":["2023.1","2023.2","2024.1","2024.2","2025.1","master"]},"domain":{"description":"DNS domain for host FQDNs. Default: localdomain.","$ref":"#/definitions/dnsName"},"hosts":{"description":"Every machine of the cloud. Exactly one needs the controller role; with Nova at least one needs compute.","type":"array","minItems":1,"items":{"$ref":"#/definitions/host"}},"deployer":{"description":"Name of the host that runs Packstack. Default: the controller.","$ref":"#/definitions/hostName"},"services":{"$ref":"#/definitions/services"},"ntpServers":{"description":"NTP servers the hosts sync with. Default: none (hosts keep their own time sync).","type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"ssl":{"$ref":"#/definitions/ssl"},"externalNetwork":{"$ref":"#/definitions/externalNetwork"},"packstack":{"description":"Packstack parameters the model does not cover, by name (CONFIG_…); names are checked against the release's catalog, values as Packstack would.","type":"object","propertyNames":{"pattern":"^[A-Z][A-Z0-9_]*$","x-expected":"an upper-case Packstack parameter name such as CONFIG_DEBUG_MODE"},"additionalProperties":{"type":"string","x-expected":"a string (quote values that look like numbers or booleans)"}}},"definitions":{"hostName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"},"dnsName":{"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"},"size":{"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"},"toggle":{"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}},"host":{"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}},"ssh":{"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}},"networkInterface":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}},"services":{"description":"OpenStack services and their options.","type":"object","additionalProperties":false,"properties":{"nova":{"description":"Compute.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"libvirtType":{"description":"Virtualization type on compute hosts; qemu for nested labs without VT-x. Default: kvm.","enum":["kvm","qemu"]}}},"neutron":{"$ref":"#/definitions/neutron"},"glance":{"description":"Image service.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backend":{"description":"Default: file.","enum":["file","swift"]}}},"cinder":{"description":"Block storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backends":{"description":"Volume backends; vmdk is gone from 2025.1. Default: [lvm].","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["lvm","nfs","netapp","solidfire","vmdk"]}},"lvmVolumeSize":{"description":"Size of the loopback LVM volume group Packstack creates. Default: 20G.","$ref":"#/definitions/size"},"nfsMounts":{"description":"NFS exports for the nfs backend, host:/path. Default: none.","type":"array","items":{"type":"string","pattern":"^[^\\s:]+:/\\S*$","x-expected":"an NFS export such as nfs.example.com:/export/cinder"}}}},"swift":{"description":"Object storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: false.","type":"boolean"},"devices":{"description":"Block devices for storage, e.g. /dev/vdb; empty means a loopback file. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^/dev/\\S+$","x-expected":"a block device path such as /dev/vdb"}},"replicas":{"description":"Default: 1.","type":"integer","minimum":1,"maximum":10},"storageSize":{"description":"Size of the loopback file when no devices are given. Default: 2G.","$ref":"#/definitions/size"}}},"heat":{"description":"Orchestration. Default: disabled.","$ref":"#/definitions/toggle"},"horizon":{"description":"Dashboard.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"ssl":{"description":"Serve the dashboard over HTTPS. Default: false.","type":"boolean"}}},"ceilometer":{"description":"Telemetry; Gnocchi comes with it. Default: disabled.","$ref":"#/definitions/toggle"},"aodh":{"description":"Alarming; needs ceilometer. Default: disabled.","$ref":"#/definitions/toggle"},"manila":{"description":"Shared file systems. Default: disabled.","$ref":"#/definitions/toggle"},"trove":{"description":"Database as a service. Default: disabled.","$ref":"#/definitions/toggle"},"sahara":{"description":"Data processing; Packstack dropped it in 2024.1. Default: disabled.","$ref":"#/definitions/toggle"},"magnum":{"description":"Container orchestration engines; needs heat. Default: disabled.","$ref":"#/definitions/toggle"},"ironic":{"description":"Bare metal. Default: disabled.","$ref":"#/definitions/toggle"},"demo":{"description":"Packstack's demo project, network and cirros image. Default: disabled.","$ref":"#/definitions/toggle"},"tempest":{"description":"Install and configure Tempest. Default: disabled.","$ref":"#/definitions/toggle"}}},"neutron":{"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"}}},"networkType":{"enum":["local","flat","vlan","gre","vxlan","geneve"]},"bridgeName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"},"ssl":{"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}},"externalNetwork":{"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}}}};
 const schema12 = {"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"};
 const schema14 = {"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"};
 const schema37 = {"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", "u");
-const pattern1 = new RegExp("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", "u");
-const pattern2 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", "u");
-const pattern18 = new RegExp("^[A-Z]{2}$", "u");
-const pattern19 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
-const pattern23 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+const pattern0 = new RegExp("^x-", "u");
+const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", "u");
+const pattern2 = new RegExp("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", "u");
+const pattern3 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", "u");
+const pattern19 = new RegExp("^[A-Z]{2}$", "u");
+const pattern20 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
+const pattern24 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 const schema13 = {"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}};
 const schema16 = {"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}};
 const schema17 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}};
-const pattern4 = new RegExp("^[a-z_][a-z0-9_.-]*\\$?$", "u");
-const pattern5 = new RegExp("^SHA256:[A-Za-z0-9+/]{43}=?$", "u");
-const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$", "u");
+const pattern5 = new RegExp("^[a-z_][a-z0-9_.-]*\\$?$", "u");
+const pattern6 = new RegExp("^SHA256:[A-Za-z0-9+/]{43}=?$", "u");
+const pattern7 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$", "u");
 const func0 = require("ajv/dist/runtime/equal").default;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -72,7 +73,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern2.test(data0)){
+if(!pattern3.test(data0)){
 const err4 = {instancePath:instancePath+"/name",schemaPath:"#/definitions/hostName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",parentSchema:schema14,data:data0};
 if(vErrors === null){
 vErrors = [err4];
@@ -122,7 +123,7 @@ errors++;
 if(data.fqdn !== undefined){
 let data2 = data.fqdn;
 if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
+if(!pattern2.test(data2)){
 const err8 = {instancePath:instancePath+"/fqdn",schemaPath:"#/definitions/dnsName/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema12,data:data2};
 if(vErrors === null){
 vErrors = [err8];
@@ -221,7 +222,7 @@ errors++;
 if(data5.user !== undefined){
 let data6 = data5.user;
 if(typeof data6 === "string"){
-if(!pattern4.test(data6)){
+if(!pattern5.test(data6)){
 const err15 = {instancePath:instancePath+"/ssh/user",schemaPath:"#/definitions/ssh/properties/user/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_.-]*\\$?$"},message:"must match pattern \""+"^[a-z_][a-z0-9_.-]*\\$?$"+"\"",schema:"^[a-z_][a-z0-9_.-]*\\$?$",parentSchema:schema16.properties.user,data:data6};
 if(vErrors === null){
 vErrors = [err15];
@@ -373,7 +374,7 @@ const len1 = data12.length;
 for(let i2=0; i2<len1; i2++){
 let data13 = data12[i2];
 if(typeof data13 === "string"){
-if(!pattern5.test(data13)){
+if(!pattern6.test(data13)){
 const err27 = {instancePath:instancePath+"/ssh/hostKeys/" + i2,schemaPath:"#/definitions/ssh/properties/hostKeys/items/pattern",keyword:"pattern",params:{pattern: "^SHA256:[A-Za-z0-9+/]{43}=?$"},message:"must match pattern \""+"^SHA256:[A-Za-z0-9+/]{43}=?$"+"\"",schema:"^SHA256:[A-Za-z0-9+/]{43}=?$",parentSchema:schema16.properties.hostKeys.items,data:data13};
 if(vErrors === null){
 vErrors = [err27];
@@ -451,7 +452,7 @@ errors++;
 if(data15.name !== undefined){
 let data16 = data15.name;
 if(typeof data16 === "string"){
-if(!pattern6.test(data16)){
+if(!pattern7.test(data16)){
 const err33 = {instancePath:instancePath+"/interfaces/" + i3+"/name",schemaPath:"#/definitions/networkInterface/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema17.properties.name,data:data16};
 if(vErrors === null){
 vErrors = [err33];
@@ -556,9 +557,9 @@ const schema27 = {"type":"object","additionalProperties":false,"properties":{"en
 const schema20 = {"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"}}};
 const schema21 = {"enum":["local","flat","vlan","gre","vxlan","geneve"]};
 const schema23 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"};
-const pattern8 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
-const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$", "u");
-const pattern12 = new RegExp("^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$", "u");
+const pattern9 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
+const pattern10 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$", "u");
+const pattern13 = new RegExp("^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$", "u");
 
 function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -713,7 +714,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key1 in data5){
 const _errs13 = errors;
 if(typeof key1 === "string"){
-if(!pattern8.test(key1)){
+if(!pattern9.test(key1)){
 const err10 = {instancePath:instancePath+"/bridgeMappings",schemaPath:"#/properties/bridgeMappings/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema20.properties.bridgeMappings.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err10];
@@ -739,7 +740,7 @@ errors++;
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 === "string"){
-if(!pattern9.test(data6)){
+if(!pattern10.test(data6)){
 const err12 = {instancePath:instancePath+"/bridgeMappings/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/bridgeName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$",parentSchema:schema23,data:data6};
 if(vErrors === null){
 vErrors = [err12];
@@ -779,7 +780,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key3 in data7){
 const _errs22 = errors;
 if(typeof key3 === "string"){
-if(!pattern9.test(key3)){
+if(!pattern10.test(key3)){
 const err15 = {instancePath:instancePath+"/bridgeInterfaces",schemaPath:"#/definitions/bridgeName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$",parentSchema:schema23,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err15];
@@ -815,7 +816,7 @@ errors++;
 for(const key4 in data7){
 let data8 = data7[key4];
 if(typeof data8 === "string"){
-if(!pattern6.test(data8)){
+if(!pattern7.test(data8)){
 const err18 = {instancePath:instancePath+"/bridgeInterfaces/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/bridgeInterfaces/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema20.properties.bridgeInterfaces.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err18];
@@ -856,7 +857,7 @@ const len2 = data9.length;
 for(let i4=0; i4<len2; i4++){
 let data10 = data9[i4];
 if(typeof data10 === "string"){
-if(!pattern12.test(data10)){
+if(!pattern13.test(data10)){
 const err21 = {instancePath:instancePath+"/vlanRanges/" + i4,schemaPath:"#/properties/vlanRanges/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$",parentSchema:schema20.properties.vlanRanges.items,data:data10};
 if(vErrors === null){
 vErrors = [err21];
@@ -917,7 +918,7 @@ errors++;
 if(data.tunnelInterface !== undefined){
 let data11 = data.tunnelInterface;
 if(typeof data11 === "string"){
-if(!pattern6.test(data11)){
+if(!pattern7.test(data11)){
 const err25 = {instancePath:instancePath+"/tunnelInterface",schemaPath:"#/properties/tunnelInterface/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema20.properties.tunnelInterface,data:data11};
 if(vErrors === null){
 vErrors = [err25];
@@ -954,9 +955,9 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-const pattern14 = new RegExp("^[1-9][0-9]*[KMGT]$", "u");
-const pattern15 = new RegExp("^[^\\s:]+:/\\S*$", "u");
-const pattern16 = new RegExp("^/dev/\\S+$", "u");
+const pattern15 = new RegExp("^[1-9][0-9]*[KMGT]$", "u");
+const pattern16 = new RegExp("^[^\\s:]+:/\\S*$", "u");
+const pattern17 = new RegExp("^/dev/\\S+$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1176,7 +1177,7 @@ errors++;
 if(data7.lvmVolumeSize !== undefined){
 let data11 = data7.lvmVolumeSize;
 if(typeof data11 === "string"){
-if(!pattern14.test(data11)){
+if(!pattern15.test(data11)){
 const err15 = {instancePath:instancePath+"/cinder/lvmVolumeSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema25,data:data11};
 if(vErrors === null){
 vErrors = [err15];
@@ -1205,7 +1206,7 @@ const len1 = data12.length;
 for(let i2=0; i2<len1; i2++){
 let data13 = data12[i2];
 if(typeof data13 === "string"){
-if(!pattern15.test(data13)){
+if(!pattern16.test(data13)){
 const err17 = {instancePath:instancePath+"/cinder/nfsMounts/" + i2,schemaPath:"#/properties/cinder/properties/nfsMounts/items/pattern",keyword:"pattern",params:{pattern: "^[^\\s:]+:/\\S*$"},message:"must match pattern \""+"^[^\\s:]+:/\\S*$"+"\"",schema:"^[^\\s:]+:/\\S*$",parentSchema:schema19.properties.cinder.properties.nfsMounts.items,data:data13};
 if(vErrors === null){
 vErrors = [err17];
@@ -1286,7 +1287,7 @@ const len2 = data16.length;
 for(let i3=0; i3<len2; i3++){
 let data17 = data16[i3];
 if(typeof data17 === "string"){
-if(!pattern16.test(data17)){
+if(!pattern17.test(data17)){
 const err23 = {instancePath:instancePath+"/swift/devices/" + i3,schemaPath:"#/properties/swift/properties/devices/items/pattern",keyword:"pattern",params:{pattern: "^/dev/\\S+$"},message:"must match pattern \""+"^/dev/\\S+$"+"\"",schema:"^/dev/\\S+$",parentSchema:schema19.properties.swift.properties.devices.items,data:data17};
 if(vErrors === null){
 vErrors = [err23];
@@ -1382,7 +1383,7 @@ errors++;
 if(data14.storageSize !== undefined){
 let data19 = data14.storageSize;
 if(typeof data19 === "string"){
-if(!pattern14.test(data19)){
+if(!pattern15.test(data19)){
 const err30 = {instancePath:instancePath+"/swift/storageSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema25,data:data19};
 if(vErrors === null){
 vErrors = [err30];
@@ -1925,7 +1926,7 @@ errors++;
 if(data.physicalNetwork !== undefined){
 let data0 = data.physicalNetwork;
 if(typeof data0 === "string"){
-if(!pattern8.test(data0)){
+if(!pattern9.test(data0)){
 const err3 = {instancePath:instancePath+"/physicalNetwork",schemaPath:"#/properties/physicalNetwork/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema38.properties.physicalNetwork,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -1950,7 +1951,7 @@ errors++;
 if(data.bridge !== undefined){
 let data1 = data.bridge;
 if(typeof data1 === "string"){
-if(!pattern9.test(data1)){
+if(!pattern10.test(data1)){
 const err5 = {instancePath:instancePath+"/bridge",schemaPath:"#/definitions/bridgeName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$",parentSchema:schema23,data:data1};
 if(vErrors === null){
 vErrors = [err5];
@@ -1975,7 +1976,7 @@ errors++;
 if(data.interface !== undefined){
 let data2 = data.interface;
 if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
+if(!pattern7.test(data2)){
 const err7 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema38.properties.interface,data:data2};
 if(vErrors === null){
 vErrors = [err7];
@@ -2234,7 +2235,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
+if(!((func2.call(schema11.properties, key0)) || (pattern0.test(key0)))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -2248,7 +2249,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern0.test(data0)){
+if(!pattern1.test(data0)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$",parentSchema:schema11.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -2286,7 +2287,7 @@ errors++;
 if(data.domain !== undefined){
 let data2 = data.domain;
 if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
+if(!pattern2.test(data2)){
 const err6 = {instancePath:instancePath+"/domain",schemaPath:"#/definitions/dnsName/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"},message:"must match pattern \""+"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"+"\"",schema:"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",parentSchema:schema12,data:data2};
 if(vErrors === null){
 vErrors = [err6];
@@ -2343,7 +2344,7 @@ errors++;
 if(data.deployer !== undefined){
 let data5 = data.deployer;
 if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
+if(!pattern3.test(data5)){
 const err10 = {instancePath:instancePath+"/deployer",schemaPath:"#/definitions/hostName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"+"\"",schema:"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",parentSchema:schema14,data:data5};
 if(vErrors === null){
 vErrors = [err10];
@@ -2482,7 +2483,7 @@ errors++;
 if(data11.country !== undefined){
 let data12 = data11.country;
 if(typeof data12 === "string"){
-if(!pattern18.test(data12)){
+if(!pattern19.test(data12)){
 const err19 = {instancePath:instancePath+"/ssl/certSubject/country",schemaPath:"#/definitions/ssl/properties/certSubject/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\"",schema:"^[A-Z]{2}$",parentSchema:schema37.properties.certSubject.properties.country,data:data12};
 if(vErrors === null){
 vErrors = [err19];
@@ -2632,7 +2633,7 @@ errors++;
 if(data11.email !== undefined){
 let data18 = data11.email;
 if(typeof data18 === "string"){
-if(!pattern19.test(data18)){
+if(!pattern20.test(data18)){
 const err31 = {instancePath:instancePath+"/ssl/certSubject/email",schemaPath:"#/definitions/ssl/properties/certSubject/properties/email/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema37.properties.certSubject.properties.email,data:data18};
 if(vErrors === null){
 vErrors = [err31];
@@ -2690,7 +2691,7 @@ if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key3 in data20){
 const _errs50 = errors;
 if(typeof key3 === "string"){
-if(!pattern23.test(key3)){
+if(!pattern24.test(key3)){
 const err35 = {instancePath:instancePath+"/packstack",schemaPath:"#/properties/packstack/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema11.properties.packstack.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err35];

@@ -30,7 +30,8 @@ export function loadInventory(file: string): Topology {
 /** Parses and validates inventory text; `file` only names the source in messages. */
 export function parseInventory(text: string, file: string): Topology {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Merge keys (`<<: *defaults`) let large inventories share host settings.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

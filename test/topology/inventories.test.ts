@@ -119,14 +119,28 @@ describe("YAML details", () => {
     expect(parseInventory(`${base}release: 2023.2\n`, "x.yaml").release).toBe("2023.2");
   });
 
-  it("accepts anchors and aliases", () => {
-    const text = "name: lab\nx-ssh: &ssh {user: cloud-user, port: 2222}\n";
-    // x-ssh is not a key of the model, so it is rejected; aliases inside known keys work.
-    expect(() => parseInventory(`${text}hosts: []\n`, "x.yaml")).toThrow(/unknown key "x-ssh"/);
-    const ok = parseInventory(
-      "name: lab\nhosts:\n  - {name: a, address: 10.0.0.1, roles: [controller], ssh: &ssh {user: cloud-user, port: 2222}}\n  - {name: b, address: 10.0.0.2, roles: [compute], ssh: *ssh}\n",
+  it("accepts anchors, aliases and merge keys, with x- keys to hold shared settings", () => {
+    const t = parseInventory(
+      [
+        "name: lab",
+        "x-compute: &compute",
+        "  roles: [compute]",
+        "  ssh: &ssh {user: cloud-user, port: 2222}",
+        "hosts:",
+        "  - {name: ctl, address: 10.0.0.1, roles: [controller], ssh: *ssh}",
+        "  - <<: *compute",
+        "    name: c1",
+        "    address: 10.0.0.2",
+        "",
+      ].join("\n"),
       "x.yaml",
     );
-    expect(ok.hosts[1]!.ssh).toMatchObject({ user: "cloud-user", port: 2222 });
+    expect(t.hosts.map((h) => [h.name, h.roles, h.ssh.user, h.ssh.port])).toEqual([
+      ["ctl", ["controller"], "cloud-user", 2222],
+      ["c1", ["compute"], "cloud-user", 2222],
+    ]);
+    expect(() => parseInventory("name: lab\ndefaults: {}\nhosts: [{name: a, address: 10.0.0.1, roles: [controller, compute]}]\n", "x.yaml")).toThrow(
+      'x.yaml:2:1: defaults: unknown key "defaults"',
+    );
   });
 });
