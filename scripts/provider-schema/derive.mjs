@@ -30,6 +30,15 @@ export function deriveProviderSchema(files, { fqpn, version, providerFunction = 
   const evaluator = new GoPackageEvaluator(files);
   const notes = [];
   const mapper = new SdkSchemaMapper((kind, detail, where) => notes.push({ kind, detail, where }));
+  // Resources written with terraform-plugin-framework are served through a mux server and
+  // are not in Provider(); this derivation only reads SDKv2 literals, so say so if any exist.
+  for (const [file, imports] of evaluator.pkg.imports) {
+    for (const path of imports.values()) {
+      if (path.startsWith("github.com/hashicorp/terraform-plugin-framework")) {
+        notes.push({ kind: "plugin-framework", detail: `imports ${path}; framework resources are not derived`, where: file });
+      }
+    }
+  }
   evaluator.runInits();
   const provider = evaluator.callFunction(providerFunction);
   if (!isStruct(provider, "schema.Provider")) {

@@ -115,6 +115,7 @@ describe("derive-provider-schema on the Go fixture", () => {
   it("reports what it cannot resolve instead of guessing silently", () => {
     expect(report.derivation_notes).toContainEqual(expect.objectContaining({ kind: "unresolved-elem", where: "sample_thing_v1.mystery" }));
     expect(report.derivation_notes).toContainEqual(expect.objectContaining({ kind: "required-with-default", where: "sample_thing_v1.flavor" }));
+    expect(report.derivation_notes).toContainEqual(expect.objectContaining({ kind: "plugin-framework", where: "sample/framework_resources.go" }));
   });
 
   it("compares with the docs and names each kind of mismatch with its source line", () => {
