@@ -1,7 +1,7 @@
 /** Public API of the topology: model, defaults, validation, YAML inventories, builder. */
 export * from "./model";
 export { resolveTopology, resolveExternalNetwork, resolveNeutron, resolveServices } from "./resolve";
-export { loadInventory, parseInventory } from "./inventory";
+export { loadInventory, parseInventory, type InventoryOptions } from "./inventory";
 export { validateTopologySpec, BUILDER_SOURCE, type Locator, type Position, type SpecSource } from "./validate";
 export { InventoryError, formatIssue, formatPath, type InventoryIssue, type PathSegment, type PendingIssue } from "./issues";
 export { RULES, ruleIssues, type Rule, type RuleContext } from "./rules";

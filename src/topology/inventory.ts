@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from "yaml";
 import { RdoctlError } from "../errors";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
-import type { Topology } from "./model";
+import type { Release, Topology } from "./model";
 import { validateTopologySpec, type Locator, type Position } from "./validate";
 
 /**
@@ -14,8 +14,17 @@ import { validateTopologySpec, type Locator, type Position } from "./validate";
 /** Inventories are small; more alias uses than this is an expansion attack, not a cloud. */
 const MAX_ALIAS_EXPANSION = 1000;
 
+export interface InventoryOptions {
+  /**
+   * Validate and resolve for this release instead of the inventory's own `release` (e.g.
+   * `rdoctl answers --release R`, or checking a cloud against the next release).
+   * @default the inventory's release
+   */
+  readonly release?: Release;
+}
+
 /** Reads, parses and validates an inventory file. */
-export function loadInventory(file: string): Topology {
+export function loadInventory(file: string, options: InventoryOptions = {}): Topology {
   if (!existsSync(file)) throw new RdoctlError(`${file}: inventory not found`);
   if (!statSync(file).isFile()) throw new RdoctlError(`${file}: not a file`);
   let text: string;
@@ -24,11 +33,11 @@ export function loadInventory(file: string): Topology {
   } catch (err) {
     throw new RdoctlError(`${file}: cannot read the inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseInventory(text, file);
+  return parseInventory(text, file, options);
 }
 
 /** Parses and validates inventory text; `file` only names the source in messages. */
-export function parseInventory(text: string, file: string): Topology {
+export function parseInventory(text: string, file: string, options: InventoryOptions = {}): Topology {
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) let large inventories share host settings.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
@@ -76,6 +85,7 @@ export function parseInventory(text: string, file: string): Topology {
   if (isScalar(release) && typeof release.value === "number" && typeof release.source === "string" && isPlainObject(value)) {
     value["release"] = release.source;
   }
+  if (options.release !== undefined && isPlainObject(value)) value["release"] = options.release;
   return validateTopologySpec(value, { file, locate });
 }
 

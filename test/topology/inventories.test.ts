@@ -115,6 +115,14 @@ describe("builder and YAML give the same topology", () => {
 describe("YAML details", () => {
   const base = "name: lab\nhosts:\n  - {name: aio, address: 10.0.0.10, roles: [controller, compute]}\n";
 
+  it("can be resolved for another release than its own", () => {
+    const text = `${base}release: "2024.2"\nservices: {neutron: {l2Agent: linuxbridge}}\n`;
+    expect(parseInventory(text, "x.yaml").release).toBe("2024.2");
+    expect(() => parseInventory(text, "x.yaml", { release: "2025.1" })).toThrow(
+      'x.yaml:5:31: services.neutron.l2Agent: L2 agent "linuxbridge" is not available in release 2025.1',
+    );
+  });
+
   it("reads an unquoted release as written", () => {
     expect(parseInventory(`${base}release: 2023.2\n`, "x.yaml").release).toBe("2023.2");
   });

@@ -277,6 +277,15 @@ describe("rdoctl validate (compiled CLI)", () => {
     );
   });
 
+  it("--release checks against another release", () => {
+    const older = run("test/topology/malformed/linuxbridge-2025.1.yaml", "--release", "2024.2");
+    expect(older.status).toBe(0);
+    expect(older.stdout).toContain("release 2024.2");
+    const bad = run("inventories/all-in-one.yaml", "--release", "2026.1");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("rdoctl: --release 2026.1: not a release rdoctl supports (2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master)\n");
+  });
+
   it("a missing file is a clear error with exit 1", () => {
     const result = run("inventories/no-such-file.yaml");
     expect(result.status).toBe(1);

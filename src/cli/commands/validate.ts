@@ -2,6 +2,7 @@ import type { Command } from "commander";
 
 interface ValidateOptions {
   readonly json?: boolean;
+  readonly release?: string;
 }
 
 export function registerValidateCommand(program: Command): void {
@@ -10,12 +11,18 @@ export function registerValidateCommand(program: Command): void {
     .description("check an inventory: schema, defaults and cross-field rules; every problem with file:line:column")
     .argument("<inventory>", "inventory YAML file")
     .option("--json", "print the result as JSON on stdout")
+    .option("--release <release>", "check against this release instead of the inventory's (e.g. before an upgrade)")
     .action(async (inventory: string, options: ValidateOptions) => {
       const { loadInventory } = await import("../../topology/inventory.js");
       const { InventoryError } = await import("../../topology/issues.js");
-      const { hostForRole } = await import("../../topology/model.js");
+      const { hostForRole, RELEASES } = await import("../../topology/model.js");
+      const { RdoctlError } = await import("../../errors.js");
+      const release = RELEASES.find((r) => r === options.release);
+      if (options.release !== undefined && release === undefined) {
+        throw new RdoctlError(`--release ${options.release}: not a release rdoctl supports (${RELEASES.join(", ")})`, 2);
+      }
       try {
-        const topology = loadInventory(inventory);
+        const topology = loadInventory(inventory, release ? { release } : {});
         const controller = hostForRole(topology, "controller");
         const ext = topology.externalNetwork;
         const summary = {
