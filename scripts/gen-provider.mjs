@@ -13,6 +13,10 @@
 import { createRequire } from "node:module";
 import { argv, fs, path, glob } from "zx";
 
+// @cdktf/commons probes `terraform version` when loaded and reports a failure (no terraform
+// installed) to HashiCorp's checkpoint service; generation is offline, so never phone home.
+process.env.CHECKPOINT_DISABLE ??= "1";
+
 const require = createRequire(import.meta.url);
 const generatorEntry = require.resolve("@cdktf/provider-generator");
 const { TerraformProviderGenerator, CodeMaker } = require(generatorEntry);
