@@ -80,12 +80,13 @@ function emptyRecord(id: string): LabRecord {
   return { id, ownerPid: ageMs > 60_000 ? -1 : process.pid, subnet: -1, bridge: `${id}b`, bridgeAddress: "", hosts: [], createdAt: "" };
 }
 
+/** Alive means running: a zombie (killed, not yet reaped by its parent) owns nothing any more. */
 function processAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
   }
 }
 
