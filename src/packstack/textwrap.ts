@@ -32,6 +32,7 @@ export interface FillOptions {
 }
 
 function expandTabs(text: string, tabSize = 8): string {
+  if (!text.includes("\t")) return text;
   let out = "";
   let column = 0;
   for (const ch of text) {
@@ -52,6 +53,9 @@ function expandTabs(text: string, tabSize = 8): string {
 
 function chunks(text: string): string[] {
   const munged = expandTabs(text).replace(/[\t\n\x0b\x0c\r ]/g, " ");
+  // Without a hyphen only whitespace separates chunks; the full rules (hyphenated words,
+  // em-dashes) are needed, and paid for, only when there is one.
+  if (!munged.includes("-")) return munged.split(/( +)/).filter((c) => c !== "");
   return munged.split(WORD_SEPARATOR).filter((c) => c !== "" && c !== undefined);
 }
 
