@@ -118,6 +118,11 @@ export interface Lab {
   clientPublicKey: string;
   /** known_hosts with every host's current key at start (not updated by rotateHostKey). */
   knownHostsFile: string;
+  /**
+   * OpenSSH client config with one alias per host (its short name: HostName, User root, the
+   * client key, knownHostsFile, StrictHostKeyChecking yes): `ssh -F <file> node1`.
+   */
+  sshConfigFile: string;
   host(ref: HostRef): LabHost;
   /** Power-off: every process of the host dies at once; its disk (tmpfs) survives. */
   crash(ref: HostRef): Promise<void>;
@@ -305,8 +310,27 @@ async function buildLab(
 
   const knownHostsFile = join(dir, "client", "known_hosts");
   writeFileSync(knownHostsFile, `${runtimes.map((r) => r.host.knownHostsLine).join("\n")}\n`, { mode: 0o600 });
+  const sshConfigFile = join(dir, "client", "ssh_config");
+  writeFileSync(sshConfigFile, sshConfig(runtimes.map((r) => r.host), client.privateKeyFile, knownHostsFile), { mode: 0o600 });
   writeFileSync(join(dir, "hosts.json"), JSON.stringify(runtimes.map((r) => r.host), null, 2));
-  return makeLabHandle(record, name, runtimes, client.privateKeyFile, client.publicKey, knownHostsFile);
+  return makeLabHandle(record, name, runtimes, { clientKeyFile: client.privateKeyFile, clientPublicKey: client.publicKey, knownHostsFile, sshConfigFile });
+}
+
+function sshConfig(hosts: LabHost[], identityFile: string, knownHostsFile: string): string {
+  return hosts
+    .map((host) =>
+      [
+        `Host ${host.name}`,
+        `    HostName ${host.address}`,
+        "    User root",
+        `    IdentityFile ${identityFile}`,
+        "    IdentitiesOnly yes",
+        `    UserKnownHostsFile ${knownHostsFile}`,
+        "    StrictHostKeyChecking yes",
+        "",
+      ].join("\n"),
+    )
+    .join("\n");
 }
 
 async function bootHost(runtime: HostRuntime): Promise<void> {
@@ -389,10 +413,9 @@ function makeLabHandle(
   record: LabRecord,
   name: string,
   runtimes: HostRuntime[],
-  clientKeyFile: string,
-  clientPublicKey: string,
-  knownHostsFile: string,
+  files: { clientKeyFile: string; clientPublicKey: string; knownHostsFile: string; sshConfigFile: string },
 ): Lab {
+  const { clientKeyFile, clientPublicKey, knownHostsFile, sshConfigFile } = files;
   const byRef = (ref: HostRef): HostRuntime => {
     const wanted = typeof ref === "string" ? ref : ref.name;
     const found = runtimes.find((r) => r.host.name === wanted || r.host.fqdn === wanted || r.host.address === wanted);
@@ -408,6 +431,7 @@ function makeLabHandle(
     clientKeyFile,
     clientPublicKey,
     knownHostsFile,
+    sshConfigFile,
     host: (ref) => byRef(ref).host,
     crash: async (ref) => powerOff(byRef(ref)),
     restart: async (ref) => {

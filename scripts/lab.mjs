@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// The rdoctl test lab for humans: N CentOS-Stream-9-looking OpenSSH hosts on this machine to try
+// `rdoctl install` against (test/lab/README.md).
+//   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits
+//   node scripts/lab.mjs status                     list labs, their hosts and whether sshd answers
+//   node scripts/lab.mjs down [ID...]               tear down the given labs (default: every `up` lab)
+import { createRequire } from "node:module";
+import { connect } from "node:net";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { argv, chalk, echo } from "zx";
+import { register } from "tsx/cjs/api";
+
+// The lab is TypeScript (CommonJS like the project); tsx compiles it on require.
+register();
+const require = createRequire(import.meta.url);
+const lab = require("../test/lab/lab.ts");
+const registry = require("../test/lab/registry.ts");
+
+function usage(code) {
+  echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...]");
+  process.exit(code);
+}
+
+function sshdAnswers(address) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port: 22 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+async function up() {
+  const support = lab.isLabSupported();
+  if (!support.ok) {
+    echo(chalk.red(`lab: cannot run here: ${support.reason}`));
+    process.exit(1);
+  }
+  const count = Number(argv._[1] ?? 3);
+  if (!Number.isInteger(count) || count < 1 || count > 240) usage(2);
+  const delayScale = argv["delay-scale"] === undefined ? undefined : Number(argv["delay-scale"]);
+  const started = Date.now();
+  const running = await lab.startLab({
+    hosts: Array.from({ length: count }, () => (delayScale === undefined ? {} : { delayScale })),
+    name: "lab up",
+    persistent: true,
+  });
+  echo(chalk.green(`lab ${running.id}: ${count} host(s) up in ${Date.now() - started} ms`));
+  for (const host of running.hosts) {
+    echo(`  ${host.name.padEnd(10)} ${host.address.padEnd(14)} ${host.fqdn.padEnd(28)} ${host.hostKeyFingerprint}`);
+  }
+  echo("");
+  echo(`  client key    ${running.clientKeyFile}`);
+  echo(`  known_hosts   ${running.knownHostsFile}`);
+  echo(`  ssh config    ${running.sshConfigFile}`);
+  echo(`  try           ssh -F ${running.sshConfigFile} ${running.hosts[0].name} hostnamectl`);
+  echo(`  stop          node scripts/lab.mjs down ${running.id}`);
+}
+
+async function status() {
+  const records = registry.listLabRecords();
+  if (records.length === 0) echo("no labs");
+  for (const record of records) {
+    const owner = record.ownerPid === null ? "persistent (lab up)" : `owned by pid ${record.ownerPid}`;
+    const stale = registry.isStale(record) ? chalk.yellow(" STALE (owner gone; reaped by the next lab start)") : "";
+    echo(`lab ${record.id}: ${owner}, subnet 127.42.${record.subnet}.0/24${stale}`);
+    let hosts = [];
+    try {
+      hosts = JSON.parse(readFileSync(join(registry.labDir(record.id), "hosts.json"), "utf8"));
+    } catch {
+      echo("  (still starting or half torn down)");
+    }
+    for (const host of hosts) {
+      const state = (await sshdAnswers(host.address)) ? chalk.green("sshd up") : chalk.red("sshd down");
+      echo(`  ${host.name.padEnd(10)} ${host.address.padEnd(14)} ${state}  ${host.hostKeyFingerprint}`);
+    }
+  }
+}
+
+async function down() {
+  const ids = argv._.slice(1).map(String);
+  const targets = ids.length > 0 ? ids : registry.listLabRecords().filter((r) => r.ownerPid === null).map((r) => r.id);
+  if (targets.length === 0) echo("no lab to tear down");
+  for (const id of targets) {
+    const existed = await lab.stopLabById(id);
+    echo(existed ? `lab ${id}: torn down` : `lab ${id}: not found`);
+  }
+}
+
+const commands = { up, status, down };
+const command = commands[argv._[0]];
+if (!command) usage(argv._[0] ? 2 : 0);
+await command();
