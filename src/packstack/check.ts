@@ -1,5 +1,6 @@
 import { closest } from "../topology/did-you-mean";
 import { RELEASES, type Release } from "../topology/model";
+import { isSecretParam } from "./answers";
 import { loadCatalog, type LoadedCatalog } from "./catalog";
 import { iniGet, parseIni, type IniDocument } from "./ini";
 import { loadAnswers, packstackDefault, type HostFacts } from "./load";
@@ -214,6 +215,18 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
       add({ severity: "note", code: "offline", key: note.key, ...(line !== undefined ? { line } : {}), message: `${note.key}: ${note.message}` });
     }
   }
+
+  // Findings go to terminals and CI logs: a password of the file never appears in them.
+  const secrets = [...(general?.entries.values() ?? [])]
+    .filter((e) => {
+      const param = catalog.byUpperName.get(e.key.toUpperCase());
+      return param !== undefined && (isSecretParam(param) || param.masked) && e.value.length >= 4 && e.value !== "PW_PLACEHOLDER";
+    })
+    .map((e) => e.value)
+    .sort((a, b) => b.length - a.length);
+  const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join("********"), text);
+  for (let i = 0; i < diagnostics.length; i++) diagnostics[i] = { ...diagnostics[i]!, message: redact(diagnostics[i]!.message) };
+  if (packstackError !== undefined) packstackError = redact(packstackError);
 
   const byLine = (a: Diagnostic, b: Diagnostic): number => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER);
   return {

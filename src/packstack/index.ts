@@ -4,4 +4,7 @@ export { loadCatalog, parseRelease, referenceAnswerFile, type Catalog, type Cata
 export { DeterministicSecretSource, FileSecretStore, openSecretStore, writeFileAtomic, type SecretSource } from "./secrets";
 export { loadAnswers, type HostFacts, type LoadResult } from "./load";
 export { renderAnswerFile } from "./writer";
-export { writeAnswerFile } from "./files";
+export { writeAnswerFile, readAnswerFileText } from "./files";
+export { checkAnswerFile, formatCheckResult, type CheckOptions, type CheckResult, type Diagnostic } from "./check";
+export { importAnswerFile, detectRelease, type ImportOptions, type ImportResult } from "./import";
+export { diffAnswerFiles, diffReleases, formatDiff, type Change, type Diff } from "./diff";

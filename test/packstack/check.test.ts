@@ -120,4 +120,14 @@ describe("answers check", () => {
     );
     expect(missing.length).toBeLessThan(loadCatalog("2025.1").params.length);
   });
+
+  it("never shows a password of the file in its findings", () => {
+    const result = check(reference.replace("CONFIG_MARIADB_PW=4ef14026494a4a29", "CONFIG_MARIADB_PW=s3cret  # old one"));
+    const all = [...result.errors, ...result.warnings].map((d) => d.message).join("\n") + (result.packstackError ?? "");
+    expect(result.errors.map((e) => e.code)).toEqual(["inline-comment"]);
+    expect(all).not.toContain("s3cret");
+    expect(result.errors[0]!.message).toBe(
+      'CONFIG_MARIADB_PW has a comment after its value: Packstack has no inline comments, so the value is "********"; put the comment on a line of its own',
+    );
+  });
 });
