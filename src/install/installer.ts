@@ -79,6 +79,7 @@ export async function install(ctx: InstallContext, options: InstallOptions = {})
   if (options.dryRun) return steps;
   const { phases, forced } = selected(options);
   if (!steps.some((s) => s.action === "run")) {
+    for (const s of steps) ctx.emit({ type: "step", phase: s.phase, host: s.host, status: "skipped", message: s.reason });
     for (const p of phases) ctx.emit({ type: "phase", phase: p, status: "skipped" });
     ctx.emit({ type: "finished", ok: true, message: "nothing to do: every step is done and its inputs are unchanged" });
     return steps;

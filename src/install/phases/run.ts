@@ -5,7 +5,7 @@ import { fetchLogDir, folderTimestamp, readLogFiles } from "../artifacts";
 import type { InstallContext } from "../context";
 import { diagnose, formatDiagnosis, type Diagnosis } from "../diagnose";
 import { PackstackProgress } from "../packstack-progress";
-import { ConnectionLostError, HostUnreachableError, shQuote, SshError } from "../ssh";
+import { ConnectionLostError, HostUnreachableError, RemoteCommandError, shQuote, SshError } from "../ssh";
 import { InterruptedError, type Step } from "../steps";
 import { answersHash, REMOTE_ANSWER_FILE } from "./answers";
 
@@ -80,7 +80,12 @@ export async function liveRun(ctx: InstallContext): Promise<{ runId: string; pid
   return { runId, pid, state };
 }
 
+/**
+ * Failures worth retrying while following: the connection went, or the follower was killed
+ * (a crashing host kills its processes before its sshd, so `tail` may die by a signal).
+ */
 function isConnectionProblem(err: unknown): boolean {
+  if (err instanceof RemoteCommandError) return err.status === null;
   return err instanceof ConnectionLostError || err instanceof HostUnreachableError || (err instanceof SshError && err.kind === "transfer");
 }
 

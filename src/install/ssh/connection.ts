@@ -329,13 +329,17 @@ export class HostConnection {
       this.client.exec(this.wrap(command), (err, channel) => {
         if (err) return reject(new ConnectionLostError(ctx, `cannot start command: ${err.message}`));
         let code: number | null | undefined;
+        let signal: string | null = null;
         const errOut: Buffer[] = [];
         channel.on("data", onData);
         channel.stderr.on("data", (d: Buffer) => errOut.push(d));
-        channel.on("exit", (c: number | null) => (code = c));
+        channel.on("exit", (c: number | null, s?: string) => {
+          code = c;
+          signal = s ?? null;
+        });
         channel.on("close", () => {
           if (code === undefined) reject(new ConnectionLostError(ctx, "connection lost during transfer"));
-          else if (code !== 0) reject(new RemoteCommandError(ctx, code, null, tail(Buffer.concat(errOut).toString("utf8"), 12)));
+          else if (code !== 0) reject(new RemoteCommandError(ctx, code, signal, tail(Buffer.concat(errOut).toString("utf8"), 12)));
           else resolve();
         });
         channel.end();
