@@ -19,9 +19,12 @@ import {
 } from "../topology/model";
 import { SERVICE_INSTALL_PARAMETERS } from "../topology/release-facts";
 import { resolveTopology } from "../topology/resolve";
+import { InventoryError, formatIssue } from "../topology/issues";
+import { validateTopologySpec } from "../topology/validate";
 import { parseCidr, bigIntToIp } from "../topology/net";
 import { generateAnswers, isSecretParam } from "./answers";
 import { loadCatalog, type LoadedCatalog } from "./catalog";
+import { checkAnswerFile } from "./check";
 import { iniGet, parseIni } from "./ini";
 import { packstackDefault } from "./load";
 import type { SecretSource } from "./secrets";
@@ -52,6 +55,11 @@ export interface ImportResult {
   readonly secrets: Readonly<Record<string, string>>;
   /** Keys carried as `packstack:` overrides. */
   readonly overrideKeys: readonly string[];
+  /**
+   * What `rdoctl validate` says about the inventory: rdoctl's rules go past Packstack's (e.g. an
+   * external bridge with no interface), so an accepted answer file can still draw findings.
+   */
+  readonly issues: readonly string[];
 }
 
 /** The release an answer file was written for: an rdoctl header, else the catalog it fits best. */
@@ -65,8 +73,9 @@ export function detectRelease(text: string): Release {
     const catalog = loadCatalog(release);
     const known = keys.filter((k) => catalog.byUpperName.has(k)).length;
     const score = known * 2 - (keys.length - known) - (catalog.params.length - known);
-    // Ties go to the newer release, which is what a user is most likely running.
-    if (score >= bestScore) {
+    // Ties go to the newer general release, which is what a user is most likely running;
+    // master (in development) only when it fits strictly better.
+    if (score > bestScore || (score === bestScore && release !== "master")) {
       best = release;
       bestScore = score;
     }
@@ -254,6 +263,10 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
   const doc = parseIni(text, source);
   if (doc.fatal) throw new RdoctlError(`${source}: Packstack cannot read this file: ${doc.fatal}`);
   const release = options.release ?? detectRelease(text);
+  const verdict = checkAnswerFile(text, release, { source, allowUnknown: true });
+  if (!verdict.accepted) {
+    throw new RdoctlError(`${source}: Packstack ${release} would reject this file (${verdict.packstackError}); fix it first (rdoctl answers check)`);
+  }
   const catalog = loadCatalog(release);
   const controller = iniGet(doc, "general", "CONFIG_CONTROLLER_HOST");
   const facts = { ...catalog.pins, ...(controller ? { deployer_ip: controller } : {}) };
@@ -290,7 +303,14 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
     `# yaml-language-server: $schema=../schema/inventory.schema.json\n` +
     `# Imported by rdoctl from ${path.basename(source)} (Packstack ${release}). Passwords and keys are not in this file.\n` +
     stringify(spec, { lineWidth: 0 });
-  return { spec, yaml, release, secrets, overrideKeys };
+  let issues: string[] = [];
+  try {
+    validateTopologySpec(spec, { file: "<imported inventory>" });
+  } catch (err) {
+    if (!(err instanceof InventoryError)) throw err;
+    issues = err.issues.map(formatIssue);
+  }
+  return { spec, yaml, release, secrets, overrideKeys, issues };
 }
 
 /** Values generated from a spec, without the final Packstack check (the file may carry anything). */

@@ -8,6 +8,7 @@ import { detectRelease, importAnswerFile } from "../../src/packstack/import";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
 import { valuesOfRenderedFile } from "../../src/packstack/writer";
 import { parseInventory } from "../../src/topology/inventory";
+import { resolveTopology } from "../../src/topology/resolve";
 import { RELEASES, type Release } from "../../src/topology/model";
 import { INVENTORIES, inventory } from "./helpers";
 
@@ -58,6 +59,32 @@ describe("answers import", () => {
     expect(imported.spec.packstack).toMatchObject({ CONFIG_KEYSTONE_REGION: "Lab" });
     const again = generateAnswers(parseInventory(imported.yaml, "x.yaml"), { secrets: new DeterministicSecretSource("lab") }).values;
     expect(withoutSecrets(again, "2024.2")).toEqual(withoutSecrets(valuesOfRenderedFile(text), "2024.2"));
+  });
+
+  it("names hosts given as names after them, and reports what rdoctl's own rules find", () => {
+    const text = referenceAnswerFile("2025.1")
+      .replace(/192\.0\.2\.10/g, "ctl.lab.example.org")
+      .replace("CONFIG_COMPUTE_HOSTS=ctl.lab.example.org", "CONFIG_COMPUTE_HOSTS=cmp1.lab.example.org,cmp2.lab.example.org")
+      .replace("CONFIG_PROVISION_DEMO_ALLOCATION_POOLS=[]", 'CONFIG_PROVISION_DEMO_ALLOCATION_POOLS=["start=172.24.4.10,end=172.24.4.20"]');
+    const imported = importAnswerFile(text, { release: "2025.1", name: "lab" });
+    expect(imported.spec.hosts.map((h) => h.name)).toEqual(["controller", "cmp1", "cmp2"]);
+    expect(imported.spec.externalNetwork).toEqual({
+      physicalNetwork: "extnet",
+      bridge: "br-ex",
+      cidr: "172.24.4.0/24",
+      gateway: "172.24.4.1",
+      allocationPool: { start: "172.24.4.10", end: "172.24.4.20" },
+    });
+    expect(imported.issues).toHaveLength(1);
+    expect(imported.issues[0]).toMatch(/^<imported inventory>: externalNetwork: no physical interface is plugged into the external bridge "br-ex"/);
+    const again = generateAnswers(resolveTopology(imported.spec), { secrets: new DeterministicSecretSource("lab") }).values;
+    expect(withoutSecrets(again, "2025.1")).toEqual(withoutSecrets(valuesOfRenderedFile(text), "2025.1"));
+  });
+
+  it("refuses a file its release would reject", () => {
+    expect(() => importAnswerFile(referenceAnswerFile("2025.1").replace("CONFIG_CINDER_BACKEND=lvm", "CONFIG_CINDER_BACKEND=nfs"), { source: "bad.txt" })).toThrow(
+      "bad.txt: Packstack 2025.1 would reject this file (Parameter CONFIG_CINDER_NFS_MOUNTS failed validation: The nfs export [] is not a valid export - use squares around ipv6 addresses -.); fix it first (rdoctl answers check)",
+    );
   });
 
   it("detects the release from an rdoctl header, else from the keys", () => {

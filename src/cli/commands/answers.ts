@@ -147,6 +147,7 @@ export function registerAnswersCommands(program: Command): void {
       } else if (secretCount > 0) {
         process.stderr.write(`rdoctl: ${secretCount} passwords and keys of ${file} are not in the inventory (--keep-secrets stores them for cloud ${result.spec.name})\n`);
       }
+      for (const issue of result.issues) process.stderr.write(`rdoctl: warning: ${issue}\n`);
       if (options.out && options.out !== STDOUT) {
         process.stderr.write(`rdoctl: wrote ${options.out}: cloud ${result.spec.name}, Packstack ${result.release}, ${result.overrideKeys.length} packstack overrides\n`);
       }
