@@ -4,10 +4,12 @@
 //   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits
 //   node scripts/lab.mjs status                     list labs, their hosts and whether sshd answers
 //   node scripts/lab.mjs down [ID...]               tear down the given labs (default: every `up` lab)
+//   node scripts/lab.mjs shell HOST [ID]            a root shell inside a host (all its namespaces)
 import { createRequire } from "node:module";
 import { connect } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { argv, chalk, echo } from "zx";
 import { register } from "tsx/cjs/api";
 
@@ -18,7 +20,7 @@ const lab = require("../test/lab/lab.ts");
 const registry = require("../test/lab/registry.ts");
 
 function usage(code) {
-  echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...]");
+  echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...] | shell HOST [ID]");
   process.exit(code);
 }
 
@@ -92,7 +94,41 @@ async function down() {
   }
 }
 
-const commands = { up, status, down };
+/** PID 1 of a host, found among the processes of its network namespace by its command line. */
+async function hostInit(netns) {
+  for (const pid of await registry.netnsPids(netns)) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("/usr/local/lib/rdoctl-lab/init")) return pid;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
+}
+
+async function shell() {
+  const [, hostName, id] = argv._.map(String);
+  if (!hostName) usage(2);
+  // Without an id, labs started with `up` come first: those are the ones humans poke at.
+  const records = registry
+    .listLabRecords()
+    .filter((r) => (id ? r.id === id : true))
+    .sort((a, b) => Number(b.ownerPid === null) - Number(a.ownerPid === null));
+  const host = records.flatMap((r) => r.hosts).find((h) => h.name === hostName || h.address === hostName);
+  if (!host) {
+    echo(chalk.red(`no lab host ${hostName}${id ? ` in lab ${id}` : ""}`));
+    process.exit(1);
+  }
+  const pid = await hostInit(host.netns);
+  if (!pid) {
+    echo(chalk.red(`host ${host.name} is powered off`));
+    process.exit(1);
+  }
+  const result = spawnSync("nsenter", ["-t", String(pid), "-a", "/bin/bash", "-l"], { stdio: "inherit" });
+  process.exit(result.status ?? 1);
+}
+
+const commands = { up, status, down, shell };
 const command = commands[argv._[0]];
 if (!command) usage(argv._[0] ? 2 : 0);
 await command();

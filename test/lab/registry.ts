@@ -187,7 +187,7 @@ export async function killNetnsProcesses(netns: string): Promise<void> {
         // already gone
       }
     }
-    await sleep(100);
+    await sleep(20);
   }
 }
 
@@ -198,8 +198,8 @@ export async function killNetnsProcesses(netns: string): Promise<void> {
 export async function teardownLab(id: string): Promise<void> {
   const record = readLabRecord(id);
   const namespaces = await labNetnsNames(id);
-  for (const netns of namespaces) await killNetnsProcesses(netns);
-  for (const netns of namespaces) await run(["ip", "netns", "delete", netns], { allowFailure: true });
+  await Promise.all(namespaces.map((netns) => killNetnsProcesses(netns)));
+  await Promise.all(namespaces.map((netns) => run(["ip", "netns", "delete", netns], { allowFailure: true })));
   for (const link of await labLinkNames(id)) await run(["ip", "link", "delete", link], { allowFailure: true });
   for (const point of mountsUnder(labDir(id))) {
     const result = await run(["umount", point], { allowFailure: true });
