@@ -100,12 +100,21 @@ describe.runIf(support.ok)("test lab with three hosts", () => {
     expect(back.stdout).toBe("back\n");
   });
 
-  it("dropPort() drops SSH silently while the host keeps running", async () => {
+  it("dropPort() drops SSH silently while the host keeps running; from the machine only, other hosts still get in", async () => {
     const host = lab.hosts[1]!;
+    const peer = lab.hosts[0]!;
     await lab.dropPort(host);
     try {
       await expect(ssh2Connect(lab, host, { readyTimeoutMs: 1_000 })).rejects.toThrow(/Timed out while waiting for handshake/);
       expect((await lab.run(host, "echo alive")).stdout).toBe("alive\n");
+    } finally {
+      await lab.undropPorts(host);
+    }
+    await lab.dropPort(host, 22, "machine");
+    try {
+      await expect(ssh2Connect(lab, host, { readyTimeoutMs: 1_000 })).rejects.toThrow(/Timed out while waiting for handshake/);
+      const fromPeer = await lab.run(peer, `timeout 3 bash -c "head -c 7 < /dev/tcp/${host.address}/22"`);
+      expect(fromPeer.stdout).toBe("SSH-2.0");
     } finally {
       await lab.undropPorts(host);
     }

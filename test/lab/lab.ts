@@ -131,8 +131,12 @@ export interface Lab {
   /** Cable pulled: packets to and from the host are dropped silently. */
   linkDown(ref: HostRef): Promise<void>;
   linkUp(ref: HostRef): Promise<void>;
-  /** Inbound TCP to port (default 22) silently dropped (nftables); connections see only timeouts. */
-  dropPort(ref: HostRef, port?: number): Promise<void>;
+  /**
+   * Inbound TCP to port (default 22) silently dropped (nftables), established sessions included;
+   * connections see only timeouts. `from`: "everyone" (default) or "machine" — only traffic from
+   * this machine (lab.gatewayAddress, where rdoctl runs), so other hosts still reach it.
+   */
+  dropPort(ref: HostRef, port?: number, from?: "everyone" | "machine"): Promise<void>;
   undropPorts(ref: HostRef): Promise<void>;
   /** New host key (sshd reloaded). knownHostsFile keeps the old one, so clients see a changed key. */
   rotateHostKey(ref: HostRef): Promise<{ oldFingerprint: string; newFingerprint: string }>;
@@ -441,9 +445,9 @@ function makeLabHandle(
     },
     linkDown: async (ref) => setLink(byRef(ref).record.veth, false),
     linkUp: async (ref) => setLink(byRef(ref).record.veth, true),
-    dropPort: async (ref, port = 22) => {
+    dropPort: async (ref, port = 22, from = "everyone") => {
       if (!(await nftAvailable())) throw new Error("dropPort needs nft (apt-get install nftables); use linkDown instead");
-      await dropPort(byRef(ref).record.netns, port);
+      await dropPort(byRef(ref).record.netns, port, from === "machine" ? record.bridgeAddress : undefined);
     },
     undropPorts: async (ref) => undropPorts(byRef(ref).record.netns),
     rotateHostKey: async (ref) => {

@@ -73,14 +73,17 @@ export async function setLink(veth: string, up: boolean): Promise<void> {
 const DROP_TABLE = "rdoctl_lab";
 
 /**
- * Silently drops inbound TCP to `port` inside the host (nftables): the host is up and pingable
- * but SSH connections see only their ready timeout.
+ * Silently drops inbound TCP to `port` inside the host (nftables), established connections
+ * included: the host keeps running but SSH sessions hang and new ones see only their ready
+ * timeout. With `fromAddress`, only packets from that address are dropped (e.g. the machine's
+ * side of the bridge, so rdoctl loses the deployer while Packstack's own SSH keeps working).
  */
-export async function dropPort(netns: string, port: number): Promise<void> {
+export async function dropPort(netns: string, port: number, fromAddress?: string): Promise<void> {
   const nft = (rule: string) => run(["nsenter", `--net=/run/netns/${netns}`, "nft", rule]);
   await nft(`add table inet ${DROP_TABLE}`);
   await nft(`add chain inet ${DROP_TABLE} input { type filter hook input priority 0; policy accept; }`);
-  await nft(`add rule inet ${DROP_TABLE} input tcp dport ${port} drop`);
+  const source = fromAddress ? `ip saddr ${fromAddress} ` : "";
+  await nft(`add rule inet ${DROP_TABLE} input ${source}tcp dport ${port} drop`);
 }
 
 /** Removes every drop rule added by dropPort. */
