@@ -3,7 +3,7 @@
 // `rdoctl install` against (test/lab/README.md).
 //   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits
 //   node scripts/lab.mjs status                     list labs, their hosts and whether sshd answers
-//   node scripts/lab.mjs down [ID...]               tear down the given labs (default: every `up` lab)
+//   node scripts/lab.mjs down [ID...]               tear down the given labs (default: `up` and stale labs)
 //   node scripts/lab.mjs shell HOST [ID]            a root shell inside a host (all its namespaces)
 import { createRequire } from "node:module";
 import { connect } from "node:net";
@@ -86,7 +86,9 @@ async function status() {
 
 async function down() {
   const ids = argv._.slice(1).map(String);
-  const targets = ids.length > 0 ? ids : registry.listLabRecords().filter((r) => r.ownerPid === null).map((r) => r.id);
+  // Labs owned by a running test are left alone; stale ones (owner killed) go with the `up` ones.
+  const targets =
+    ids.length > 0 ? ids : registry.listLabRecords().filter((r) => r.ownerPid === null || registry.isStale(r)).map((r) => r.id);
   if (targets.length === 0) echo("no lab to tear down");
   for (const id of targets) {
     const existed = await lab.stopLabById(id);
