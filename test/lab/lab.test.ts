@@ -42,6 +42,23 @@ describe.runIf(support.ok)("test lab with three hosts", () => {
     );
   });
 
+  it("serves SFTP, so uploads land with the mode the client asks for", async () => {
+    const host = lab.hosts[2]!;
+    const client = await ssh2Connect(lab, host);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.sftp((error, sftp) => {
+          if (error) return reject(error);
+          sftp.writeFile("/root/secret.txt", "s3cret\n", { mode: 0o600 }, (writeError) => (writeError ? reject(writeError) : resolve()));
+        });
+      });
+    } finally {
+      client.end();
+    }
+    const stat = await lab.run(host, "stat -c %a /root/secret.txt && cat /root/secret.txt");
+    expect(stat.stdout).toBe("600\ns3cret\n");
+  });
+
   it("gives each host its own filesystem, hiding the machine's private directories", async () => {
     const [first, second] = lab.hosts;
     await sshRun(lab, first!, "echo only-on-first > /root/marker && echo x > /etc/only-first.conf");
