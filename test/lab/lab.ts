@@ -255,8 +255,10 @@ async function buildLab(
 
   const allHostsEntries = record.hosts.map((h) => `${h.address.padEnd(14)} ${h.fqdn} ${h.name}`);
   const runtimes: HostRuntime[] = [];
-  // Hosts are independent; building them concurrently halves start-up time on two cores.
-  await Promise.all(
+  // Hosts are independent; building them concurrently halves start-up time on two cores. All
+  // builds settle before a failure is reported, so the teardown that follows never races a host
+  // that is still mounting or booting.
+  const builds = await Promise.allSettled(
     record.hosts.map(async (hostRecord, index) => {
       const opts = hostOptions[index]!;
       await createHostNetwork({
@@ -311,6 +313,9 @@ async function buildLab(
       }
     }),
   );
+
+  const failed = builds.find((b): b is PromiseRejectedResult => b.status === "rejected");
+  if (failed) throw failed.reason;
 
   const knownHostsFile = join(dir, "client", "known_hosts");
   writeFileSync(knownHostsFile, `${runtimes.map((r) => r.host.knownHostsLine).join("\n")}\n`, { mode: 0o600 });
