@@ -178,6 +178,8 @@ function resolveHostOptions(options: LabOptions): ResolvedHostOptions[] {
   if (list.length < 1) throw new Error("a lab needs at least one host");
   return list.map((host, index) => {
     const name = host.name ?? `node${index + 1}`;
+    // The name becomes part of a namespace name, a path and a DNS label.
+    if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) throw new Error(`lab host name "${name}" must match [a-z][a-z0-9-]{0,30}`);
     const domain = host.domain ?? DEFAULT_DOMAIN;
     return {
       name,
