@@ -39,11 +39,9 @@ export class PackstackProgress {
     // A title with no status yet: the step Packstack is working on.
     const partial = stripAnsi(this.pending).trim();
     if (partial && !STATUS.test(partial) && partial !== this.runningTitle && !/^Testing if puppet apply/.test(partial)) {
+      // Reported, not recorded: a chunk border may cut the title, the finished line fixes it.
       this.runningTitle = partial;
-      if (!this.steps.has(partial)) {
-        this.steps.set(partial, "running");
-        events.push({ kind: "step", title: partial, status: "running" });
-      }
+      if (!this.steps.has(partial)) events.push({ kind: "step", title: partial, status: "running" });
     }
     return events;
   }

@@ -1,0 +1,94 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveTopology } from "../../src/topology";
+import {
+  entriesFor,
+  fingerprintOf,
+  hostFieldMatches,
+  keyTypeOf,
+  knownHostsLine,
+  knownHostsName,
+  parseJumpSpec,
+  parseKnownHosts,
+  resolveEndpoints,
+  SshConfig,
+} from "../../src/install/ssh";
+
+const BLOB = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
+
+describe("known_hosts", () => {
+  it("matches plain, wildcard, negated, [host]:port and hashed host fields", () => {
+    expect(knownHostsName("10.0.0.1", 22)).toBe("10.0.0.1");
+    expect(knownHostsName("10.0.0.1", 2222)).toBe("[10.0.0.1]:2222");
+    expect(hostFieldMatches("ctl,10.0.0.1", "10.0.0.1")).toBe(true);
+    expect(hostFieldMatches("*.example.test,!bad.example.test", "ctl.example.test")).toBe(true);
+    expect(hostFieldMatches("*.example.test,!bad.example.test", "bad.example.test")).toBe(false);
+    expect(hostFieldMatches("[10.0.0.1]:2222", "10.0.0.1")).toBe(false);
+    const hashed = knownHostsLine(["[10.0.0.1]:2222"], "ssh-ed25519", BLOB, true);
+    const [entry] = parseKnownHosts(hashed);
+    expect(entry!.hosts).toMatch(/^\|1\|/);
+    expect(entriesFor([entry!], ["[10.0.0.1]:2222"])).toHaveLength(1);
+    expect(entriesFor([entry!], ["10.0.0.1"])).toHaveLength(0);
+  });
+
+  it("parses markers and skips comments and junk, naming file:line", () => {
+    const text = `# comment\n@revoked ctl ssh-ed25519 ${BLOB.toString("base64")}\nbroken-line\nctl ssh-ed25519 ${BLOB.toString("base64")} root@ctl\n`;
+    const entries = parseKnownHosts(text, "/k");
+    expect(entries.map((e) => [e.marker, e.source])).toEqual([["@revoked", "/k:2"], [undefined, "/k:4"]]);
+    expect(keyTypeOf(BLOB)).toBe("ssh-ed25519");
+    expect(fingerprintOf(BLOB)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+});
+
+describe("~/.ssh/config", () => {
+  it("takes the first value per keyword, accumulates IdentityFile, expands tokens, follows Include", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-sshcfg-"));
+    fs.writeFileSync(path.join(dir, "extra.conf"), "Host inc-*\n  Port 2200\n");
+    const cfg = SshConfig.parse(
+      [
+        "Include extra.conf",
+        "Host ctl !ctl-old",
+        "  HostName %h.lab.example",
+        "  User=ops",
+        "  IdentityFile ~/.ssh/lab_%h",
+        "Host *",
+        "  User nobody",
+        "  Port 22",
+        '  IdentityFile "/keys/all key"',
+        "Match exec false",
+        "  User never",
+      ].join("\n"),
+      dir,
+    );
+    const ctl = cfg.lookup("ctl");
+    expect(ctl).toMatchObject({ hostName: "ctl.lab.example", user: "ops", port: 22 });
+    expect(ctl.identityFiles).toEqual([path.join(os.homedir(), ".ssh/lab_ctl.lab.example"), "/keys/all key"]);
+    expect(cfg.lookup("ctl-old")).toMatchObject({ hostName: "ctl-old", user: "nobody" });
+    expect(cfg.lookup("inc-1").port).toBe(2200);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("resolves jump chains from the inventory and refuses loops", () => {
+    expect(parseJumpSpec("admin@[::1]:2222")).toEqual({ user: "admin", host: "::1", port: 2222 });
+    const topo = resolveTopology({
+      name: "t",
+      hosts: [
+        { name: "a", address: "10.0.0.1", roles: ["controller"], ssh: { jump: "b" } },
+        { name: "b", address: "10.0.0.2", roles: ["compute"], ssh: { jump: "ops@bastion:2022" } },
+      ],
+    });
+    const eps = resolveEndpoints(topo, SshConfig.parse(""));
+    expect(eps.get("a")!.jump!.label).toBe("b");
+    expect(eps.get("a")!.jump!.jump).toMatchObject({ hostname: "bastion", port: 2022, user: "ops" });
+    const loop = resolveTopology({
+      name: "t",
+      hosts: [
+        { name: "a", address: "10.0.0.1", roles: ["controller"], ssh: { jump: "b" } },
+        { name: "b", address: "10.0.0.2", roles: ["compute"], ssh: { jump: "a" } },
+      ],
+    });
+    expect(() => resolveEndpoints(loop, SshConfig.parse(""))).toThrow(/jump hosts loop: a → b → a/);
+  });
+});
