@@ -148,6 +148,27 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(r.stdout).not.toContain(adminPassword(cloud));
   });
 
+  it("installs through a non-root user with passwordless sudo, and names a sudo that wants a password", async () => {
+    lab = await startLab({ hosts: 1 });
+    await lab.addUser("node1", "deploy", { sudo: true });
+    await lab.addUser("node1", "asker", { sudo: true, sudoNeedsPassword: true, password: "Pw-for-sudo-1" });
+    const cloud = labCloud(lab, "sudo", AIO);
+    const asUser = (user: string) => ({ ...cloud.spec, hosts: cloud.spec.hosts.map((h) => ({ ...h, ssh: { ...h.ssh, user } })) });
+    const YAML = await import("yaml");
+    fs.writeFileSync(cloud.inventory, YAML.stringify(asUser("asker")));
+    const refused = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight"]);
+    expect(refused.code, explain(refused)).toBe(1);
+    expect(refused.stderr).toContain("user asker needs a password for sudo; rdoctl runs `sudo -n`");
+
+    fs.writeFileSync(cloud.inventory, YAML.stringify(asUser("deploy")));
+    const r = await cloud.rdoctl(["install", cloud.inventory]);
+    expect(r.code, explain(r)).toBe(0);
+    const answers = fs.statSync(path.join(lab.host("node1").rootDir, "root/rdoctl-answers.txt"));
+    expect([answers.mode & 0o777, answers.uid]).toEqual([0o600, 0]);
+    expect(fs.statSync(path.join(cloud.home, "clouds", "sudo", "keystonerc_admin")).mode & 0o777).toBe(0o600);
+    expect(r.stdout).not.toContain(adminPassword(cloud));
+  });
+
   it("reports every preflight failure at once and changes nothing when a host is down", async () => {
     lab = await startLab({ hosts: [{ memoryMiB: 1024 }, {}] });
     const cloud = labCloud(lab, "down", [["controller", "network"], ["compute"]]);

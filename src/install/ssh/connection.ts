@@ -162,6 +162,8 @@ export class HostConnection {
           passwordSource: options.passwordSource,
         }),
       });
+      // Many small request/reply exchanges: Nagle + delayed ACK would add ~40 ms to each command.
+      client.setNoDelay(true);
     });
   }
 
