@@ -88,6 +88,8 @@ export async function runInstallCommand(inventory: string, options: InstallComma
     if (err instanceof PackstackFailedError) {
       throw new RdoctlError(`${formatDiagnosis(err.diagnosis)}\nrerun \`rdoctl install ${inventory}\` once fixed.`, 1);
     }
+    // Remote stderr ends up in error messages: pass them through the redactor like events.
+    if (err instanceof RdoctlError) throw new RdoctlError(session.ctx.redactor.redact(err.message), err.exitCode);
     throw err;
   } finally {
     process.off("SIGINT", onSigint);

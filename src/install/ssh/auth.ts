@@ -6,7 +6,7 @@ import type { PasswordSource } from "./password-prompt";
 /** What was tried, for the error message when everything fails (never the secrets). */
 export interface AuthAttempts {
   readonly tried: string[];
-  readonly skipped: string[];
+  readonly notTried: string[];
 }
 
 /**
@@ -37,7 +37,7 @@ export function authHandlerFor(
       }
       const parsed = utils.parseKey(data);
       if (parsed instanceof Error) {
-        attempts.skipped.push(`${file} (${/passphrase|encrypted/i.test(parsed.message) ? "passphrase-protected: load it into ssh-agent" : parsed.message})`);
+        attempts.notTried.push(`${file} (${/passphrase|encrypted/i.test(parsed.message) ? "passphrase-protected: load it into ssh-agent" : parsed.message})`);
         return undefined;
       }
       attempts.tried.push(`key ${file}`);
@@ -47,14 +47,14 @@ export function authHandlerFor(
   if (ep.passwordAuth) {
     queue.push(async () => {
       if (!options.passwordSource) {
-        attempts.skipped.push("password (no way to ask for it)");
+        attempts.notTried.push("password (no way to ask for it)");
         return undefined;
       }
       let password: string;
       try {
         password = await options.passwordSource(ep.user, ep.hostname);
       } catch (err) {
-        attempts.skipped.push(`password (${(err as Error).message})`);
+        attempts.notTried.push(`password (${(err as Error).message})`);
         return undefined;
       }
       attempts.tried.push("password");

@@ -104,7 +104,7 @@ export class HostConnection {
     const where = describeEndpoint(ep);
     const target = { names: [knownHostsName(ep.hostname, ep.port)], pinned: ep.pinnedHostKeys };
     const preferred = options.hostKeys.preferredAlgorithms(target);
-    const attempts: AuthAttempts = { tried: [], skipped: [] };
+    const attempts: AuthAttempts = { tried: [], notTried: [] };
     let verdict: HostKeyVerdict | undefined;
     const client = new Client();
     return new Promise<HostConnection>((resolve, reject) => {
@@ -132,7 +132,7 @@ export class HostConnection {
         }
         if (err.level === "client-authentication") {
           const tried = attempts.tried.length ? attempts.tried.join(", ") : "nothing";
-          const skipped = attempts.skipped.length ? `; skipped ${attempts.skipped.join(", ")}` : "";
+          const skipped = attempts.notTried.length ? `; skipped ${attempts.notTried.join(", ")}` : "";
           return fail(new AuthenticationError(ctx, `authentication as ${ep.user} on ${where} failed (tried ${tried}${skipped})`));
         }
         if (/Timed out while waiting for handshake/.test(err.message)) {
