@@ -58,7 +58,11 @@ export function createDisplay(mode: DisplayMode, out: NodeJS.WritableStream = pr
   }
   const live = new Map<string, string>();
   let drawn = 0;
-  const width = () => (process.stdout.columns ?? 100) - 1;
+  // A pty may report 0 columns (e.g. under script(1)): fall back to a usual width.
+  const width = () => {
+    const cols = (out as NodeJS.WriteStream).columns ?? process.stdout.columns;
+    return cols && cols > 20 ? cols - 1 : 100;
+  };
   const clip = (s: string) => (s.length > width() ? s.slice(0, width() - 1) + "…" : s);
   const redraw = (permanent: string | undefined) => {
     let buf = drawn > 0 ? `\x1b[${drawn}A\x1b[0J` : "";
@@ -76,15 +80,19 @@ export function createDisplay(mode: DisplayMode, out: NodeJS.WritableStream = pr
         if (e.status === "running") live.set(key, `… ${e.phase} ${e.host}`);
         else {
           live.delete(key);
+          if (e.phase === "run") live.delete("packstack");
           permanent = `${e.status === "done" ? "✔" : e.status === "skipped" ? "·" : "✘"} ${e.phase} ${e.host}${e.message ? ` — ${e.message}` : ""}`;
         }
       } else if (e.type === "output") {
+        if (!e.line.trim()) return;
         for (const [key, row] of live) if (key.endsWith(`/${e.host}`)) live.set(key, `${row.split(" │ ")[0]} │ ${e.line.trim()}`);
       } else if (e.type === "packstack") {
         const ev = e.event;
         if (ev.kind === "step" && ev.status === "running") live.set("packstack", `… packstack: ${ev.title}`);
         else if (ev.kind === "apply" && ev.status === "running") live.set("packstack", `… packstack: applying ${ev.manifest}`);
         else {
+          // Finished: the live row waits for Packstack's next step (or goes with the run).
+          live.delete("packstack");
           const line = formatEvent(e);
           permanent = line && (ev.kind === "step" ? `${ev.status === "error" ? "✘" : "✔"} ${line}` : line);
         }
