@@ -10,7 +10,7 @@ export interface Step {
   /** Everything the step's effect depends on; hashed into the journal. */
   readonly inputs: unknown;
   /** Does the work; may return small facts recorded in the journal. */
-  readonly run: () => Promise<Record<string, string> | void>;
+  readonly run: (how: { readonly forced: boolean }) => Promise<Record<string, string> | void>;
 }
 
 /** Several hosts failed in one phase; every failure is listed. */
@@ -69,7 +69,7 @@ export async function runSteps(ctx: InstallContext, phase: PhaseName, steps: rea
       ctx.journal.start(phase, step.host, hash);
       ctx.emit({ type: "step", phase, host: step.host, status: "running", message: pending.reason });
       try {
-        const facts = await step.run();
+        const facts = await step.run({ forced: force });
         ctx.journal.finish(phase, step.host, hash, facts ?? undefined);
         ctx.emit({ type: "step", phase, host: step.host, status: "done" });
       } catch (err) {

@@ -122,9 +122,15 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(dry.stdout).toMatch(/skip run\s+node1\s+done, inputs unchanged/);
     expect(hostState(lab, "node1")).toBe(before);
 
+    // --from run runs Packstack again (a new run), then collects and verifies again
+    const again = await cloud.rdoctl(["install", cloud.inventory, "--from", "run", "--json"]);
+    expect(again.code, explain(again)).toBe(0);
+    expect(stepEvents(again.events).filter((s) => s.status === "done").map((s) => s.phase)).toEqual(["run", "collect", "verify"]);
+    expect(runDirs(lab, "node1")).toHaveLength(2);
+
     const password = adminPassword(cloud);
     expect(password.length).toBeGreaterThan(6);
-    for (const r of [first, second, status, dry]) {
+    for (const r of [first, second, status, dry, again]) {
       expect(r.stdout).not.toContain(password);
       expect(r.stderr).not.toContain(password);
     }

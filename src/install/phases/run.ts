@@ -29,11 +29,11 @@ export interface RunHandle {
 
 /**
  * Under a lock on the deployer: if the current run is alive, print ATTACH; if it finished
- * successfully with the same answers, print FINISHED; otherwise start Packstack detached
+ * successfully with the same answers (and `reuseFinished`), print FINISHED; otherwise start Packstack detached
  * (setsid nohup; the wrapper records the exit status in `exit`) and print STARTED.
  * The wrapper's argv carries the run id, so the /proc check survives PID reuse after a reboot.
  */
-export function startScript(runId: string, answersSha: string): string {
+export function startScript(runId: string, answersSha: string, reuseFinished = true): string {
   return `set -e
 base=${REMOTE_RUNS}
 mkdir -p "$base/runs"
@@ -45,7 +45,7 @@ if [ -n "$cur" ] && [ -f "$base/runs/$cur/pid" ]; then
   if [ ! -f "$base/runs/$cur/exit" ] && [ -r "/proc/$pid/cmdline" ] && tr '\\0' ' ' < "/proc/$pid/cmdline" | grep -q "rdoctl-run-$cur"; then
     echo "ATTACH $cur $pid"; exit 0
   fi
-  if [ -f "$base/runs/$cur/exit" ] && [ "$(cat "$base/runs/$cur/exit")" = 0 ] && [ "$(cat "$base/runs/$cur/answers.sha256" 2>/dev/null)" = ${shQuote(answersSha)} ]; then
+  if [ ${reuseFinished ? 1 : 0} = 1 ] && [ -f "$base/runs/$cur/exit" ] && [ "$(cat "$base/runs/$cur/exit")" = 0 ] && [ "$(cat "$base/runs/$cur/answers.sha256" 2>/dev/null)" = ${shQuote(answersSha)} ]; then
     echo "FINISHED $cur $pid"; exit 0
   fi
 fi
@@ -154,10 +154,10 @@ export async function followRun(ctx: InstallContext, handle: RunHandle): Promise
 }
 
 /** Starts Packstack detached, or attaches to the run already going. */
-export async function startOrAttach(ctx: InstallContext): Promise<RunHandle & { finished: boolean }> {
+export async function startOrAttach(ctx: InstallContext, forceNew = false): Promise<RunHandle & { finished: boolean }> {
   const conn = await ctx.pool.get(ctx.topology.deployer);
   const runId = `${folderTimestamp()}-${randomBytes(3).toString("hex")}`;
-  const res = await conn.exec(startScript(runId, answersHash(ctx)), { phase: "run", label: "start packstack (detached)" });
+  const res = await conn.exec(startScript(runId, answersHash(ctx), !forceNew), { phase: "run", label: "start packstack (detached)" });
   const m = /^(ATTACH|FINISHED|STARTED) (\S+) (\d+)$/m.exec(res.stdout);
   if (!m) throw new RdoctlError(`[${ctx.topology.deployer}] phase run: unexpected answer from the start script: ${res.stdout.trim()}`);
   return { runId: m[2]!, pid: Number(m[3]), attached: m[1] !== "STARTED", finished: m[1] === "FINISHED" };
@@ -171,8 +171,9 @@ export function runSteps(ctx: InstallContext): Step[] {
       phase: "run",
       host: deployer.name,
       inputs: { answers: answersHash(ctx) },
-      run: async () => {
-        const handle = await startOrAttach(ctx);
+      run: async ({ forced }) => {
+        // --from run means "run Packstack again"; otherwise a finished run with these answers counts.
+        const handle = await startOrAttach(ctx, forced);
         ctx.emit({
           type: "info",
           host: deployer.name,
