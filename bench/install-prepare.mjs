@@ -91,7 +91,17 @@ async function commandsPerSecond() {
       c.close();
     }
     const fresh = m / ((performance.now() - t0) / 1000);
-    return { reused, multiplexed, fresh, n, m };
+    // How long a pulled cable goes unnoticed with the default keepalive (1 s × 3).
+    const watched = await HostConnection.open(ep, options);
+    const closed = new Promise((resolve) => watched.onClose(resolve));
+    watched.exec("sleep 60").catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    t0 = performance.now();
+    await lab.linkDown("node1");
+    const reason = await closed;
+    const deadLinkSeconds = (performance.now() - t0) / 1000;
+    await lab.linkUp("node1");
+    return { reused, multiplexed, fresh, n, m, deadLinkSeconds, reason };
   } finally {
     await lab.stop();
   }
@@ -110,4 +120,5 @@ const cps = await commandsPerSecond();
 console.log(`commands/second over one reused connection: ${cps.reused.toFixed(0)} (${cps.n} × \`true\`)`);
 console.log(`commands/second over one connection, 8 channels at once: ${cps.multiplexed.toFixed(0)}`);
 console.log(`commands/second with a new connection each:  ${cps.fresh.toFixed(1)} (${cps.m} × connect + \`true\`)`);
+console.log(`dead link noticed after ${cps.deadLinkSeconds.toFixed(1)} s (keepalive 1 s × 3; ${cps.reason})`);
 fs.rmSync(work, { recursive: true, force: true });

@@ -150,3 +150,13 @@ export function descendants(pid: number): number[] {
   for (const c of children) out.push(c, ...descendants(c));
   return out;
 }
+
+/** Removes a user made by {@link ensureUser}, with its home and sudo rule. */
+export function removeUser(name: string): void {
+  fs.rmSync(`/etc/sudoers.d/rdoctl-test-${name}`, { force: true });
+  try {
+    execFileSync("userdel", ["-r", name], { stdio: "ignore" });
+  } catch {
+    // already gone
+  }
+}

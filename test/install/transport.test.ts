@@ -20,7 +20,7 @@ import {
   resolveEndpoints,
   type ConnectionOptions,
 } from "../../src/install/ssh";
-import { descendants, ensureUser, keygen, sshdSupported, startSshd, type Sshd } from "./sshd-fixture";
+import { descendants, ensureUser, keygen, removeUser, sshdSupported, startSshd, type Sshd } from "./sshd-fixture";
 
 const support = sshdSupported();
 
@@ -73,6 +73,7 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     await sshd?.stop();
     await jumpSshd?.stop();
     for (const dir of [work, sshd?.dir, jumpSshd?.dir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const user of [SUDO_USER, PW_SUDO_USER, PASSWORD_USER]) removeUser(user);
   });
 
   function options(extra: Partial<ConnectionOptions> & { acceptNew?: boolean; knownHostsFiles?: string[] } = {}): ConnectionOptions {
@@ -160,7 +161,7 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     const wrong = path.join(work, "wrong_known_hosts");
     fs.writeFileSync(wrong, `[127.0.0.1]:${sshd.port} ${other.publicKey.split(" ").slice(0, 2).join(" ")}\n`);
     const ep = endpointsFor([host("c1", sshd.port)]).get("c1")!;
-    const started = Date.now();
+    fs.rmSync(path.join(work, "cloud_known_hosts"), { force: true });
     const err = await HostConnection.open(ep, options({ knownHostsFiles: [wrong], acceptNew: true })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChangedHostKeyError);
     const changed = err as ChangedHostKeyError;
@@ -169,7 +170,8 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     expect(changed.message).toContain(other.fingerprint);
     expect(changed.message).toContain(sshd.hostKey.fingerprint);
     expect(changed.message).toContain(`${wrong}:1`);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // --accept-new-host-keys never records over a changed key
+    expect(fs.existsSync(path.join(work, "cloud_known_hosts"))).toBe(false);
   });
 
   it("checks fingerprints pinned in the inventory instead of known_hosts", async () => {
@@ -306,12 +308,10 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
       const closed = new Promise<string>((resolve) => conn.onClose(resolve));
       const running = conn.exec("sleep 30").catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 300));
-      const t0 = Date.now();
       for (const pid of frozen) signal(pid, "SIGSTOP");
+      // Without keepalive this would wait forever (the test would time out); how fast it is: bench.
       const reason = await closed;
-      const elapsed = Date.now() - t0;
       expect(reason).toMatch(/keepalive/);
-      expect(elapsed).toBeLessThan(6000);
       expect(await running).toBeInstanceOf(ConnectionLostError);
       expect(conn.alive).toBe(false);
     } finally {
