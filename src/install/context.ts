@@ -3,7 +3,7 @@ import type { CloudPaths } from "../workspace";
 import type { EventSink, Redactor } from "./events";
 import type { Journal } from "./journal";
 import type { PhaseName } from "./phase-names";
-import type { ExecResult, PresentedKey, SshPool } from "./ssh";
+import type { ExecResult, SshPool } from "./ssh";
 import { lineSplitter } from "./ssh";
 
 /** The answer file for this install, and the secret values it holds (for redaction). */
@@ -28,8 +28,6 @@ export interface InstallContext {
   readonly reconnectTimeoutMs: number;
   /** The answer file (generated once, on first use). */
   readonly answers: () => AnswerInput;
-  /** Host keys as verified when rdoctl connected, by host name (filled by preflight). */
-  readonly verifiedKeys: Map<string, PresentedKey>;
 }
 
 export interface ShOptions {

@@ -74,7 +74,6 @@ export function openSession(props: SessionProps): Session {
       }
       return answers;
     },
-    verifiedKeys: new Map(),
   };
   return { ctx, close: () => pool.closeAll() };
 }

@@ -35,7 +35,6 @@ export async function runPreflight(ctx: InstallContext): Promise<void> {
     if (result instanceof SshError) {
       findings.push({ host, check: `ssh (${result.kind})`, level: "error", message: result.detail });
     } else {
-      ctx.verifiedKeys.set(host, result.hostKey);
       const how = result.hostKeyVerdict.status === "accepted-new" ? `accepted new key ${result.hostKey.fingerprint}, recorded` : `host key ${result.hostKey.fingerprint} verified`;
       findings.push({ host, check: "ssh", level: "ok", message: how });
     }
