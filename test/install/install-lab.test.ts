@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
 import type { InstallEvent } from "../../src/install/events";
-import { labCloud, type CliResult, type LabCloud } from "./lab-cloud";
+import { labCloud as makeLabCloud, type CliResult, type LabCloud } from "./lab-cloud";
 
 const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "install end-to-end tests");
@@ -70,9 +70,16 @@ function explain(r: CliResult): string {
 
 describe.runIf(support.ok)("rdoctl install over the lab", () => {
   let lab: Lab | undefined;
+  const clouds: LabCloud[] = [];
+  const labCloud = (...args: Parameters<typeof makeLabCloud>): LabCloud => {
+    const cloud = makeLabCloud(...args);
+    clouds.push(cloud);
+    return cloud;
+  };
   afterEach(async () => {
     await lab?.stop();
     lab = undefined;
+    for (const c of clouds.splice(0)) c.dispose();
   });
 
   it("installs an all-in-one cloud end to end; a rerun changes nothing; no secret is ever printed", async () => {

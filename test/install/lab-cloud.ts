@@ -18,6 +18,8 @@ export interface LabCloud {
   /** Runs `rdoctl ARGS` as a child process with this cloud's environment. */
   rdoctl(args: string[], options?: { onSpawn?: (child: ChildProcess) => void; onStdout?: (text: string) => void }): Promise<CliResult>;
   journal(): { steps: Record<string, { phase: string; host: string; status: string; facts?: Record<string, string> }> };
+  /** Removes the inventory, state and home folder. */
+  dispose(): void;
 }
 
 export interface CliResult {
@@ -92,6 +94,9 @@ export function labCloud(
           resolve({ code, signal, stdout, stderr, events });
         });
       });
+    },
+    dispose() {
+      fs.rmSync(dir, { recursive: true, force: true });
     },
     journal() {
       return JSON.parse(fs.readFileSync(path.join(home, "clouds", name, "journal.json"), "utf8"));
