@@ -10,8 +10,8 @@ import * as path from "node:path";
  */
 export function sshdSupported(): { ok: true } | { ok: false; reason: string } {
   if (process.getuid?.() !== 0) return { ok: false, reason: "transport tests start sshd and add users: need root" };
-  for (const bin of ["/usr/sbin/sshd", "/usr/bin/ssh-keygen"]) {
-    if (!fs.existsSync(bin)) return { ok: false, reason: `${bin} missing (apt-get install openssh-server)` };
+  for (const [bin, pkg] of [["/usr/sbin/sshd", "openssh-server"], ["/usr/bin/ssh-keygen", "openssh-client"], ["/usr/bin/sudo", "sudo"], ["/usr/sbin/useradd", "passwd"]]) {
+    if (!fs.existsSync(bin!)) return { ok: false, reason: `${bin} missing (apt-get install ${pkg})` };
   }
   return { ok: true };
 }

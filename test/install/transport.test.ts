@@ -20,6 +20,7 @@ import {
   resolveEndpoints,
   type ConnectionOptions,
 } from "../../src/install/ssh";
+import { reportLabSkipped } from "../lab/support";
 import { descendants, ensureUser, keygen, removeUser, sshdSupported, startSshd, type Sshd } from "./sshd-fixture";
 
 const support = sshdSupported();
@@ -32,7 +33,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
     if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
   }
 }
-if (!support.ok) console.log(`transport tests skipped: ${support.reason}`);
+// Same rule as the lab: CI can run these, so a skip there fails the build (.ci/run).
+if (!support.ok) reportLabSkipped(support.reason, "SSH transport tests");
 
 describe.runIf(support.ok)("SSH transport against a real sshd", () => {
   let work: string;
