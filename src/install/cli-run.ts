@@ -1,6 +1,6 @@
 import { RdoctlError } from "../errors";
 import { loadInventory } from "../topology/inventory";
-import { generateAnswers, openSecretStore } from "../packstack";
+import { generateAnswers, openSecretStore, type SecretSource } from "../packstack";
 import { cloudPaths } from "../workspace";
 import type { AnswerInput } from "./context";
 import { formatDiagnosis } from "./diagnose";
@@ -38,10 +38,17 @@ function displayMode(json: boolean | undefined): DisplayMode {
   return json ? "json" : process.stdout.isTTY ? "tty" : "plain";
 }
 
-/** The answer file from the inventory and the cloud's secret store (created 0600 if missing). */
-function answersFor(topology: ReturnType<typeof loadInventory>): () => AnswerInput {
+/**
+ * The answer file from the inventory and the cloud's secret store (created 0600 if missing).
+ * With `persist: false` (dry runs) newly drawn secrets are not written: nothing changes anywhere.
+ */
+function answersFor(topology: ReturnType<typeof loadInventory>, persist = true): () => AnswerInput {
   return () => {
-    const file = generateAnswers(topology, { secrets: openSecretStore(topology.name) });
+    const store = openSecretStore(topology.name);
+    const secrets: SecretSource = persist
+      ? store
+      : { description: store.description, secret: (key, len, ok) => store.secret(key, len, ok), save: () => undefined };
+    const file = generateAnswers(topology, { secrets });
     return { text: file.text, secretValues: file.secretKeys.map((k) => file.values[k] ?? "").filter(Boolean) };
   };
 }
@@ -59,7 +66,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const session = openSession({
     topology,
     emit: display.sink,
-    answers: answersFor(topology),
+    answers: answersFor(topology, !options.dryRun),
     signal: abort.signal,
     acceptNewHostKeys: options.acceptNewHostKeys,
     parallel,

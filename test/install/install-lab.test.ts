@@ -235,6 +235,11 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     (await import("node:child_process")).execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrongKey]);
     const spec = { ...cloud.spec, hosts: cloud.spec.hosts.map((h) => ({ ...h, ssh: { ...h.ssh, keyFile: wrongKey } })) };
     fs.writeFileSync(cloud.inventory, (await import("yaml")).stringify(spec));
+    // a dry run connects to nothing and writes nothing, not even the secrets file
+    const dry = await cloud.rdoctl(["install", cloud.inventory, "--dry-run"]);
+    expect(dry.code, explain(dry)).toBe(0);
+    expect(dry.stdout).toMatch(/plan: 7 step\(s\) to run, 0 done/);
+    expect(fs.existsSync(cloud.home)).toBe(false);
     const r = await cloud.rdoctl(["install", cloud.inventory]);
     expect(r.code, explain(r)).toBe(1);
     expect(r.stderr).toMatch(/\[node1\] ssh \(auth\): authentication as root on root@127\.42\.\d+\.\d+:22 failed \(tried key .*not-authorized\)/);
