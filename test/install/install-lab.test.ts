@@ -182,6 +182,27 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(r.stdout).not.toContain(adminPassword(cloud));
   });
 
+  it("installs through a jump host and a ~/.ssh/config alias, with hosts addressed by name", async () => {
+    lab = await startLab({ hosts: 2 });
+    const [n1, n2] = [lab.host("node1"), lab.host("node2")];
+    const cloud = labCloud(lab, "jump", [["controller", "network", "compute"], ["compute"]]);
+    // node1 through an alias whose HostName is its IP; node2 only by a name that resolves on node1
+    // (its /etc/hosts), not here: a direct connection cannot work, so the tunnel must.
+    fs.writeFileSync(path.join(cloud.sshDir, "config"), `Host lab-node1\n  HostName ${n1.address}\n  User root\n  IdentityFile ${lab.clientKeyFile}\n`);
+    const spec = {
+      ...cloud.spec,
+      hosts: [
+        { ...cloud.spec.hosts[0]!, address: n1.fqdn, ssh: { configAlias: "lab-node1", hostKeys: [n1.hostKeyFingerprint] } },
+        { ...cloud.spec.hosts[1]!, address: n2.fqdn, ssh: { ...cloud.spec.hosts[1]!.ssh, jump: "node1" } },
+      ],
+    };
+    fs.writeFileSync(cloud.inventory, (await import("yaml")).stringify(spec));
+    const r = await cloud.rdoctl(["install", cloud.inventory]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toContain(`packstack: applied ${n2.fqdn}_compute.pp`);
+    expect(r.stdout).toMatch(/\[node2\] prepare: done/);
+  });
+
   it("reports every preflight failure at once and changes nothing when a host is down", async () => {
     lab = await startLab({ hosts: [{ memoryMiB: 1024 }, {}] });
     const cloud = labCloud(lab, "down", [["controller", "network"], ["compute"]]);

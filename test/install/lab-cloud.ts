@@ -14,6 +14,8 @@ export interface LabCloud {
   readonly inventory: string;
   /** RDOCTL_HOME of this cloud's state. */
   readonly home: string;
+  /** ~/.ssh of the user running rdoctl (for a config file or known_hosts). */
+  readonly sshDir: string;
   readonly spec: TopologySpec;
   /** Runs `rdoctl ARGS` as a child process with this cloud's environment. */
   rdoctl(args: string[], options?: { onSpawn?: (child: ChildProcess) => void; onStdout?: (text: string) => void }): Promise<CliResult>;
@@ -68,6 +70,7 @@ export function labCloud(
     name,
     inventory,
     home,
+    sshDir: path.join(userHome, ".ssh"),
     spec,
     rdoctl(args, options = {}) {
       return new Promise((resolve) => {

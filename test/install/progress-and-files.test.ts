@@ -61,6 +61,8 @@ describe("managed blocks in /etc/hosts and known_hosts", () => {
     const changed = withHostsBlock(once + "192.0.2.1 other\n", "lab", ["10.0.0.11 ctl.example.test ctl"]);
     expect(changed).toBe(original + "# BEGIN rdoctl lab (managed: edits inside this block are replaced)\n10.0.0.11 ctl.example.test ctl\n# END rdoctl lab\n192.0.2.1 other\n");
     expect(withHostsBlock("no newline", "lab", [])).toMatch(/^no newline\n# BEGIN rdoctl lab/);
+    const byName = resolveTopology({ name: "n", hosts: [{ name: "a", address: "a.example.test", roles: ["controller"] }] });
+    expect(hostsEntries(byName)).toEqual([]);
   });
 
   it("keeps other clouds' blocks apart", () => {

@@ -1,8 +1,12 @@
+import { isIP } from "node:net";
 import type { Topology } from "../../topology/model";
 
-/** The lines rdoctl keeps in every node's /etc/hosts: `address fqdn shortname`. */
+/**
+ * The lines rdoctl keeps in every node's /etc/hosts: `address fqdn shortname`. Hosts addressed
+ * by name have no line (their address must resolve through DNS; preflight checks it).
+ */
 export function hostsEntries(topology: Topology): string[] {
-  return topology.hosts.map((h) => {
+  return topology.hosts.filter((h) => isIP(h.address) !== 0).map((h) => {
     const short = h.fqdn.split(".")[0] ?? h.name;
     const names = [...new Set([h.fqdn, short, h.name])].filter((n) => n !== h.address);
     return `${h.address} ${names.join(" ")}`;
