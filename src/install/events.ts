@@ -57,8 +57,20 @@ export class Redactor {
     return out;
   }
 
-  /** A sink that redacts string fields of events before passing them on. */
+  /**
+   * A sink that redacts string fields of events before passing them on. Field by field, not
+   * over the event's JSON: there a secret holding `"` or `\` is escaped and would not match.
+   */
   wrap(sink: EventSink): EventSink {
-    return (event) => sink(JSON.parse(this.redact(JSON.stringify(event))) as InstallEvent);
+    return (event) => sink(this.redactFields(event) as InstallEvent);
+  }
+
+  private redactFields(value: unknown): unknown {
+    if (typeof value === "string") return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.redactFields(v));
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.redactFields(v)]));
+    }
+    return value;
   }
 }

@@ -74,9 +74,11 @@ export async function runSteps(ctx: InstallContext, phase: PhaseName, steps: rea
         ctx.emit({ type: "step", phase, host: step.host, status: "done" });
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
-        const message = ctx.signal.aborted ? `interrupted: ${error.message}` : error.message;
+        // Redacted before journaling too: error messages carry remote stderr, and
+        // `rdoctl install status` prints the journal.
+        const message = ctx.redactor.redact(ctx.signal.aborted ? `interrupted: ${error.message}` : error.message);
         ctx.journal.fail(phase, step.host, hash, message);
-        ctx.emit({ type: "step", phase, host: step.host, status: "failed", message: ctx.redactor.redact(message) });
+        ctx.emit({ type: "step", phase, host: step.host, status: "failed", message });
         failures.push({ host: step.host, error });
       }
     }

@@ -2,7 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { InstallContext } from "../../src/install/context";
+import { Redactor, type InstallEvent } from "../../src/install/events";
 import { Journal, hashInputs, writeFileAtomic } from "../../src/install/journal";
+import { PhaseFailedError, runSteps } from "../../src/install/steps";
 
 describe("install journal", () => {
   let dir: string;
@@ -59,6 +62,33 @@ describe("install journal", () => {
     expect(() => Journal.load(file, "other")).toThrow(/belongs to cloud lab, not other/);
     fs.writeFileSync(file, "{ half");
     expect(() => Journal.load(file, "lab")).toThrow(new RegExp(`${file.replace(/[.]/g, "\\.")}: install journal is not valid JSON`));
+  });
+
+  it("journals a failed step's error with secrets redacted (`install status` prints it)", async () => {
+    const redactor = new Redactor();
+    redactor.add(['pa"ss\\word-42']);
+    const events: InstallEvent[] = [];
+    const ctx = {
+      journal: Journal.load(file, "lab"),
+      redactor,
+      emit: redactor.wrap((e) => events.push(e)),
+      signal: new AbortController().signal,
+      parallel: 2,
+    } as Partial<InstallContext> as InstallContext;
+    const failing = {
+      phase: "prepare" as const,
+      host: "c1",
+      inputs: {},
+      run: async () => {
+        throw new Error('[c1] phase prepare: command `x` exited 1: bad password pa"ss\\word-42');
+      },
+    };
+    await expect(runSteps(ctx, "prepare", [failing], false)).rejects.toBeInstanceOf(PhaseFailedError);
+    const text = fs.readFileSync(file, "utf8");
+    expect(Journal.load(file, "lab").get("prepare", "c1")?.error).toBe("[c1] phase prepare: command `x` exited 1: bad password ********");
+    expect(text).not.toContain("word-42");
+    expect(JSON.stringify(events)).not.toContain("word-42");
+    expect(events).toContainEqual({ type: "step", phase: "prepare", host: "c1", status: "failed", message: expect.stringContaining("bad password ********") });
   });
 
   it("writes atomically: a reader never sees a partial file", () => {

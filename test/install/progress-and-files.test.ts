@@ -138,6 +138,14 @@ describe("output", () => {
     expect(seen).toEqual([{ type: "output", host: "c", stream: "stdout", line: "pw=******** n" }]);
   });
 
+  it("redacts secrets holding characters that JSON escapes", () => {
+    const r = new Redactor();
+    r.add(['say"cheese\\now']);
+    const seen: InstallEvent[] = [];
+    r.wrap((e) => seen.push(e))({ type: "output", host: "c", stream: "stderr", line: 'pw=say"cheese\\now' });
+    expect(seen).toEqual([{ type: "output", host: "c", stream: "stderr", line: "pw=********" }]);
+  });
+
   it("prints one line per event when not on a terminal, NDJSON with --json", () => {
     expect(formatEvent({ type: "step", phase: "prepare", host: "c1", status: "failed", message: "boom" })).toBe("[c1] prepare: failed (boom)");
     expect(formatEvent({ type: "check", host: "c1", check: "os", level: "error", message: "bad", hint: "fix" })).toBe("[c1] FAIL os: bad — fix");

@@ -59,7 +59,7 @@ export async function runPreflight(ctx: InstallContext): Promise<void> {
   for (const name of names) {
     const hash = hashInputs({ phase: "preflight", host: name, inputs: preflightInputs(ctx, name) });
     const errors = findings.filter((f) => f.host === name && f.level === "error");
-    if (errors.length) ctx.journal.fail("preflight", name, hash, errors.map((e) => `${e.check}: ${e.message}`).join("; "));
+    if (errors.length) ctx.journal.fail("preflight", name, hash, ctx.redactor.redact(errors.map((e) => `${e.check}: ${e.message}`).join("; ")));
     else ctx.journal.finish("preflight", name, hash);
   }
   const errors = findings.filter((f) => f.level === "error");
