@@ -4,4 +4,4 @@
  * (and of the generated bindings' import, see scripts/gen-provider.mjs).
  */
 export * from "cdktf";
-export { Construct } from "constructs";
+export { Construct, type IConstruct } from "constructs";

@@ -1,6 +1,7 @@
 import { Construct } from "../../cdktf";
 import type { Project } from "../identity/project";
 import { ComputeFlavorAccessV2, ComputeFlavorV2 } from "../provider";
+import { linkId } from "../link-ids";
 import { identifierFrom, invalidProps } from "../validation";
 
 export interface FlavorProps {
@@ -68,7 +69,9 @@ export class Flavor extends Construct {
     if (this.isPublic) {
       throw invalidProps(this, `flavor ${this.name} is public; project access (${project.name}) applies to private flavors only (isPublic: false)`);
     }
-    return new ComputeFlavorAccessV2(this, `access-${identifierFrom(project.name)}`, {
+    const link = linkId(this, `access-${identifierFrom(project.name)}`, project);
+    if (link.exists) throw invalidProps(this, `project ${project.name} is given access to flavor ${this.name} twice`);
+    return new ComputeFlavorAccessV2(this, link.id, {
       flavorId: this.id,
       tenantId: project.id,
     });

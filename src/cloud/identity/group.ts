@@ -1,5 +1,6 @@
 import { Construct } from "../../cdktf";
 import { IdentityGroupV3, IdentityUserMembershipV3 } from "../provider";
+import { linkId } from "../link-ids";
 import { identifierFrom, invalidProps } from "../validation";
 import type { Domain } from "./domain";
 import type { IPrincipal } from "./role";
@@ -38,7 +39,9 @@ export class Group extends Construct implements IPrincipal {
   }
 
   addMember(user: User): IdentityUserMembershipV3 {
-    return new IdentityUserMembershipV3(this, `member-${identifierFrom(user.name)}`, {
+    const link = linkId(this, `member-${identifierFrom(user.name)}`, user);
+    if (link.exists) throw invalidProps(this, `user ${user.name} is added to group ${this.name} twice`);
+    return new IdentityUserMembershipV3(this, link.id, {
       groupId: this.id,
       userId: user.id,
     });

@@ -1,9 +1,10 @@
-import { Construct, TerraformStack } from "../../cdktf";
+import { Construct, TerraformStack, type IConstruct } from "../../cdktf";
 import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
+import { linkId } from "../link-ids";
 import { identifierFrom, invalidProps } from "../validation";
 
 /** Something that can own a role assignment: a user or a group. */
-export interface IPrincipal {
+export interface IPrincipal extends IConstruct {
   readonly kind: "user" | "group";
   readonly id: string;
   /** Name as the cloud knows it, for readable construct ids. */
@@ -46,9 +47,9 @@ export function roleId(scope: Construct, role: RoleRef): string {
   const stack = TerraformStack.of(scope);
   const lookupsId = "openstack-role-lookups";
   const lookups = (stack.node.tryFindChild(lookupsId) as Construct | undefined) ?? new Construct(stack, lookupsId);
-  const lookupId = identifierFrom(role);
-  const existing = lookups.node.tryFindChild(lookupId) as DataOpenstackIdentityRoleV3 | undefined;
-  return (existing ?? new DataOpenstackIdentityRoleV3(lookups, lookupId, { name: role })).id;
+  const lookup = linkId(lookups, identifierFrom(role), { existingName: role });
+  if (lookup.exists) return (lookups.node.findChild(lookup.id) as DataOpenstackIdentityRoleV3).id;
+  return new DataOpenstackIdentityRoleV3(lookups, lookup.id, { name: role }).id;
 }
 
 /** A role assignment as recorded on its target, for reading back what a stack grants. */
@@ -61,7 +62,8 @@ export interface Grant {
 /**
  * Creates the role assignment of `principal` on a project or domain, inside `target`'s scope
  * with an id naming principal and role (`grant-user-ahmed-admin`), so plans read like the
- * matrix they implement.
+ * matrix they implement. Granting the same principal the same role twice is refused; principals
+ * are told apart by construct, not by name (see {@link linkId}).
  */
 export function grantOn(
   target: Construct,
@@ -70,11 +72,16 @@ export function grantOn(
   role: RoleRef,
 ): Grant {
   const roleName = role instanceof Role ? role.name : role;
-  const id = `grant-${principal.kind}-${identifierFrom(principal.name)}-${identifierFrom(roleName)}`;
-  if (target.node.tryFindChild(id)) {
+  const link = linkId(
+    target,
+    `grant-${principal.kind}-${identifierFrom(principal.name)}-${identifierFrom(roleName)}`,
+    principal,
+    role instanceof Role ? role : { existingName: role },
+  );
+  if (link.exists) {
     throw invalidProps(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
   }
-  const resource = new IdentityRoleAssignmentV3(target, id, {
+  const resource = new IdentityRoleAssignmentV3(target, link.id, {
     ...on,
     roleId: roleId(target, role),
     ...(principal.kind === "user" ? { userId: principal.id } : { groupId: principal.id }),

@@ -1,6 +1,7 @@
 import { Construct } from "../../cdktf";
 import type { Project } from "../identity/project";
 import { NetworkingRouterInterfaceV2, NetworkingRouterV2 } from "../provider";
+import { linkId } from "../link-ids";
 import { identifierFrom, invalidProps } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
 import type { TenantNetwork } from "./tenant-network";
@@ -46,9 +47,9 @@ export class Router extends Construct {
 
   /** Attaches the network's subnet and records the interface on the network for floating IPs. */
   addInterface(network: TenantNetwork): NetworkingRouterInterfaceV2 {
-    const id = `interface-${identifierFrom(network.name)}`;
-    if (this.node.tryFindChild(id)) throw invalidProps(this, `network ${network.name} is attached twice`);
-    const attachment = new NetworkingRouterInterfaceV2(this, id, {
+    const link = linkId(this, `interface-${identifierFrom(network.name)}`, network);
+    if (link.exists) throw invalidProps(this, `network ${network.name} is attached twice`);
+    const attachment = new NetworkingRouterInterfaceV2(this, link.id, {
       routerId: this.id,
       subnetId: network.subnet.id,
     });
