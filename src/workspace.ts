@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import { RdoctlError } from "./errors";
 
 /**
  * Where rdoctl keeps per-cloud state on the operator's machine: secrets, the install journal,
@@ -36,7 +37,7 @@ export interface CloudPaths {
 
 export function cloudPaths(cloud: string, root: string = workspaceRoot()): CloudPaths {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(cloud)) {
-    throw new Error(`cloud name ${JSON.stringify(cloud)} cannot name a directory (letters, digits, . _ -)`);
+    throw new RdoctlError(`cloud name ${JSON.stringify(cloud)} cannot name a directory (letters, digits, . _ -)`);
   }
   const dir = path.join(root, "clouds", cloud);
   return {

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { App, Construct } from "../src/cdktf";
 import { OpenStackCloud, type OpenStackCloudProps } from "../src/cloud";
-import type { Construct } from "../src/cdktf";
+import { RdoctlError } from "../src/errors";
 import { loadInventory, type Topology } from "../src/topology";
 
 /** How every stack of the app reaches the cloud. */
@@ -32,4 +33,24 @@ export function addCloud(scope: Construct, props: CloudStackProps): OpenStackClo
 export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology | undefined {
   const file = env.RDOCTL_INVENTORY ?? path.join(__dirname, "..", "inventories", "all-in-one.yaml");
   return fs.existsSync(file) ? loadInventory(file) : undefined;
+}
+
+/**
+ * Builds the app's stacks and synthesizes them, or returns what is wrong with the input: an
+ * {@link RdoctlError} from the inventory or a construct's props, or the synth-time validations
+ * that fail (`PATH: message`). `cdktf synth` shows the app's stderr as is, and a Node stack
+ * trace there would bury the one line that says what to fix.
+ */
+export function synthesizeApp(app: App, build: (app: App) => void): string[] {
+  try {
+    build(app);
+  } catch (err) {
+    if (err instanceof RdoctlError) return [err.message];
+    throw err;
+  }
+  // cdktf runs these same validations in synth() but throws them as one Error with its stack.
+  const failed = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
+  if (failed.length > 0) return failed;
+  app.synth();
+  return [];
 }
