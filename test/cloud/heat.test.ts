@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { Testing, TerraformStack } from "../../src/cdktf";
+import { Testing, TerraformStack, TerraformVariable } from "../../src/cdktf";
 import { HeatStack, OpenStackCloud, getAttr, getParam, getResource, validateHot, type HotTemplate } from "../../src/cloud";
 import { AppTemplateStack } from "../../stacks/app-template";
 import { onlyResource, synth } from "./synth";
@@ -71,6 +71,18 @@ describe("HeatStack", () => {
     expect(() => synth(heatStack("extra", TEMPLATE, { key: "k", flavor: "m1.tiny" }))).toThrow(
       /\[extra\/app\] parameter flavor is passed but the template declares no such parameter \(declared: image, key\)/,
     );
+  });
+
+  it("refuses a literal value for a hidden parameter, which cdk.tf.json would hold, and takes a sensitive variable", () => {
+    const template: HotTemplate = { ...TEMPLATE, parameters: { ...TEMPLATE.parameters, db_password: { type: "string", hidden: true } } };
+    expect(() => synth(heatStack("literal", template, { key: "lab", db_password: "s3cret-literal" }))).toThrow(
+      /\[literal\/app\] template parameter db_password is hidden but its value is a literal that cdk.tf.json would hold/,
+    );
+    const stack = new TerraformStack(Testing.app(), "variable");
+    new OpenStackCloud(stack, "cloud", { cloud: "lab" });
+    const password = new TerraformVariable(stack, "db_password", { type: "string", sensitive: true });
+    new HeatStack(stack, "app", { name: "app", template, parameters: { key: "lab", db_password: password.stringValue } });
+    expect(onlyResource(synth(stack), "openstack_orchestration_stack_v1").parameters).toEqual({ key: "lab", db_password: "${var.db_password}" });
   });
 
   it("the app-template stack's Heat form validates and mirrors the VmGroup", () => {

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { Construct } from "../../cdktf";
+import { Construct, Token } from "../../cdktf";
 import { OrchestrationStackV1 } from "../provider";
 import { validateAtSynth } from "../validation";
 import { renderHot, validateHot, type HotTemplate } from "./hot";
@@ -10,7 +10,11 @@ export interface HeatStackProps {
   /** Stack name in Heat: starts with a letter; letters, digits, `_`, `-`, `.`. */
   readonly name: string;
   readonly template: HotTemplate;
-  /** Values for the template's parameters; ones without a default are required. @default {} */
+  /**
+   * Values for the template's parameters; ones without a default are required. A `hidden`
+   * parameter takes a reference (a sensitive TerraformVariable's value), never a literal.
+   * @default {}
+   */
   readonly parameters?: Readonly<Record<string, HotParameterValue>>;
   /** Heat environment (resource_registry, parameter_defaults …), rendered as YAML. @default none */
   readonly environment?: Readonly<Record<string, unknown>>;
@@ -45,6 +49,11 @@ export class HeatStack extends Construct {
       for (const [name, parameter] of Object.entries(declared)) {
         if (parameter.default === undefined && !(name in given)) {
           problems.push(`template parameter ${name} has no default and no value is passed`);
+        }
+        const value = given[name];
+        // A hidden parameter holds a secret; a literal value would be written into cdk.tf.json.
+        if (parameter.hidden === true && value !== undefined && !Token.isUnresolved(value)) {
+          problems.push(`template parameter ${name} is hidden but its value is a literal that cdk.tf.json would hold; pass a sensitive TerraformVariable's value instead`);
         }
       }
       if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(props.name)) {
