@@ -2,12 +2,13 @@ import { RdoctlError } from "../errors";
 import { loadInventory } from "../topology/inventory";
 import { generateAnswers, openSecretStore, type SecretSource } from "../packstack";
 import { cloudPaths } from "../workspace";
-import type { AnswerInput } from "./context";
-import { formatDiagnosis } from "./diagnose";
+import type { AnswerInput, InstallContext } from "./context";
+import { diagnose, formatDiagnosis } from "./diagnose";
 import { createDisplay, type DisplayMode } from "./display";
+import { describeHolder, InstallLock, installLockFile, liveHolder, type LockHolder } from "./install-lock";
 import { install } from "./installer";
 import { isPhaseName, PHASES, type PhaseName } from "./phase-names";
-import { liveRun, PackstackFailedError, REMOTE_RUNS } from "./phases/run";
+import { followRun, liveRun, PackstackFailedError, REMOTE_RUNS } from "./phases/run";
 import { openSession } from "./session";
 import { InterruptedError } from "./steps";
 
@@ -53,6 +54,32 @@ function answersFor(topology: ReturnType<typeof loadInventory>, persist = true):
   };
 }
 
+/**
+ * Another `rdoctl install` of this cloud holds the lock: follow its Packstack run read-only
+ * (nothing is written locally), so a second terminal shows the same progress and result.
+ */
+async function followOtherInstall(ctx: InstallContext, holder: LockHolder, lockFile: string, inventory: string): Promise<void> {
+  const { name, deployer } = ctx.topology;
+  ctx.answers(); // loads the answer file's secrets into the redactor before any output is shown
+  const live = await liveRun(ctx);
+  if (!live || live.state !== "alive") {
+    throw new RdoctlError(
+      `another rdoctl install of cloud ${name} is running (${describeHolder(holder)}; lock ${lockFile}) and no Packstack run is going on ${deployer} to follow; ` +
+        `wait for it to finish (\`rdoctl install status ${inventory}\`)`,
+    );
+  }
+  ctx.emit({ type: "info", message: `another rdoctl install of cloud ${name} holds ${lockFile} (${describeHolder(holder)}); following its Packstack run read-only` });
+  ctx.emit({ type: "info", host: deployer, message: `attaching to the Packstack run already going: ${live.runId} (pid ${live.pid})` });
+  const result = await followRun(ctx, { runId: live.runId, pid: live.pid, attached: true });
+  if (result.exitCode === 0) {
+    ctx.emit({ type: "finished", ok: true, message: `Packstack run ${live.runId} finished; the rdoctl install holding the lock (pid ${holder.pid}) collects the credentials and verifies the cloud` });
+    return;
+  }
+  const diagnosis = diagnose({ output: ctx.redactor.redact(result.output), exitCode: result.exitCode });
+  ctx.emit({ type: "diagnosis", diagnosis });
+  throw new PackstackFailedError(diagnosis);
+}
+
 /** `rdoctl install INVENTORY …`: resolves when done; throws RdoctlError with the exit code otherwise. */
 export async function runInstallCommand(inventory: string, options: InstallCommandOptions): Promise<void> {
   const from = phaseOption("from", options.from);
@@ -61,12 +88,17 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const parallel = positiveInt("--parallel", options.parallel, 10);
   const reconnectTimeoutMs = positiveInt("--reconnect-timeout", options.reconnectTimeout, 600) * 1000;
   const topology = loadInventory(inventory);
+  const lockFile = installLockFile(cloudPaths(topology.name).dir);
+  // A dry run writes nothing locally, not even a lock.
+  const attempt = options.dryRun ? undefined : InstallLock.acquire(lockFile);
+  const lock = attempt && "lock" in attempt ? attempt.lock : undefined;
+  const heldBy = attempt && "heldBy" in attempt ? attempt.heldBy : undefined;
   const display = createDisplay(displayMode(options.json));
   const abort = new AbortController();
   const session = openSession({
     topology,
     emit: display.sink,
-    answers: answersFor(topology, !options.dryRun),
+    answers: answersFor(topology, !options.dryRun && !heldBy),
     signal: abort.signal,
     acceptNewHostKeys: options.acceptNewHostKeys,
     parallel,
@@ -81,9 +113,13 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   };
   process.on("SIGINT", onSigint);
   try {
-    await install(session.ctx, { from, only, dryRun: options.dryRun });
+    if (heldBy) await followOtherInstall(session.ctx, heldBy, lockFile, inventory);
+    else await install(session.ctx, { from, only, dryRun: options.dryRun });
   } catch (err) {
     display.end();
+    if (heldBy && (abort.signal.aborted || err instanceof InterruptedError)) {
+      throw new RdoctlError(`interrupted; stopped following. The rdoctl install holding the lock (pid ${heldBy.pid}) and its Packstack run go on.`, 130);
+    }
     if (abort.signal.aborted || err instanceof InterruptedError) {
       const run = session.ctx.journal.get("run", topology.deployer);
       const packstack =
@@ -102,6 +138,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
     process.off("SIGINT", onSigint);
     session.close();
     display.end();
+    lock?.release();
   }
 }
 
@@ -119,6 +156,8 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
   });
   try {
     const steps = session.ctx.journal.steps();
+    const lockFile = installLockFile(paths.dir);
+    const holder = liveHolder(lockFile);
     let live: { runId: string; pid: number; state: string } | undefined;
     let liveError: string | undefined;
     try {
@@ -127,7 +166,7 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
       liveError = (err as Error).message;
     }
     if (options.json) {
-      process.stdout.write(JSON.stringify({ cloud: topology.name, journal: paths.journal, steps, packstack: live ?? null, error: liveError ?? null }) + "\n");
+      process.stdout.write(JSON.stringify({ cloud: topology.name, journal: paths.journal, steps, lock: holder ?? null, packstack: live ?? null, error: liveError ?? null }) + "\n");
       return;
     }
     const lines = [`cloud ${topology.name}: journal ${paths.journal}`];
@@ -137,6 +176,7 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
         lines.push(`  ${s.phase.padEnd(9)} ${s.host.padEnd(16)} ${s.status.padEnd(8)} ${s.finishedAt ?? s.startedAt}${s.error ? `  ${s.error.split("\n")[0]}` : ""}`);
       }
     }
+    if (holder) lines.push(`rdoctl install: running (${describeHolder(holder)}; lock ${lockFile})`);
     if (liveError) lines.push(`packstack: cannot ask the deployer (${liveError})`);
     else if (!live) lines.push("packstack: no run recorded on the deployer");
     else

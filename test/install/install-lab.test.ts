@@ -290,7 +290,8 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     lab = await startLab({ hosts: [{ delayScale: 0.3 }] });
     const cloud = labCloud(lab, "twice", AIO);
     const watch = whenPackstackStep("Preparing servers");
-    const first = cloud.rdoctl(["install", cloud.inventory, "--json"], { onStdout: watch.onStdout });
+    let firstPid: number | undefined;
+    const first = cloud.rdoctl(["install", cloud.inventory, "--json"], { onStdout: watch.onStdout, onSpawn: (c) => (firstPid = c.pid) });
     await watch.reached;
     const second = await cloud.rdoctl(["install", cloud.inventory, "--json"]);
     const one = await first;
@@ -299,6 +300,36 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(second.events.some((e) => e.type === "info" && /attaching to the Packstack run already going/.test(e.message))).toBe(true);
     expect(runDirs(lab, "node1")).toHaveLength(1);
     expect(packstackLogDirs(lab, "node1")).toHaveLength(1);
+    // The second one only followed: the local state is the first one's alone.
+    expect(second.events.some((e) => e.type === "info" && e.message.includes(`install.lock (pid ${firstPid} on `))).toBe(true);
+    expect(second.events.filter((e) => e.type === "step")).toEqual([]);
+    expect(cloud.journal().steps["verify/node1"]?.status).toBe("done");
+    expect(fs.existsSync(path.join(cloud.home, "clouds", "twice", "install.lock"))).toBe(false);
+  });
+
+  it("a second rdoctl install while the first prepares hosts says who holds the cloud and changes nothing", async () => {
+    lab = await startLab({ hosts: 1 });
+    const cloud = labCloud(lab, "busy", AIO);
+    lab.writeFile("node1", "etc/fake-host/dnf-hang", "");
+    let firstPid: number | undefined;
+    let prepareRunning!: () => void;
+    const preparing = new Promise<void>((r) => (prepareRunning = r));
+    const first = cloud.rdoctl(["install", cloud.inventory, "--json"], {
+      onSpawn: (c) => (firstPid = c.pid),
+      onStdout: (t) => t.includes('"phase":"prepare","host":"node1","status":"running"') && prepareRunning(),
+    });
+    await preparing;
+    const journalBefore = fs.readFileSync(path.join(cloud.home, "clouds", "busy", "journal.json"), "utf8");
+    const second = await cloud.rdoctl(["install", cloud.inventory]);
+    expect(second.code, explain(second)).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(`another rdoctl install of cloud busy is running \\(pid ${firstPid} on .*install\\.lock\\) and no Packstack run is going on node1 to follow`),
+    );
+    expect(fs.readFileSync(path.join(cloud.home, "clouds", "busy", "journal.json"), "utf8")).toBe(journalBefore);
+    process.kill(firstPid!, "SIGINT");
+    const one = await first;
+    expect(one.code, explain(one)).toBe(130);
+    expect(fs.existsSync(path.join(cloud.home, "clouds", "busy", "install.lock"))).toBe(false);
   });
 
   it("says so clearly when the deployer crashes mid-run, and a rerun after its restart resumes", async () => {
