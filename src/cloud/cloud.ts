@@ -1,4 +1,4 @@
-import { Construct, TerraformLocal, TerraformVariable } from "../cdktf";
+import { Construct, TerraformLocal, TerraformVariable, Token } from "../cdktf";
 import { cloudPaths } from "../workspace";
 import { OpenstackProvider } from "./provider";
 import { invalidProps } from "./validation";
@@ -97,7 +97,7 @@ export class OpenStackCloud extends Construct {
       applicationCredentialId: optional("auth.application_credential_id"),
       applicationCredentialSecret: optional("auth.application_credential_secret"),
       cacertFile: optional("cacert"),
-      insecure: `\${try(!${ref}.verify, null)}` as unknown as boolean,
+      insecure: Token.asAny(`\${try(!${ref}.verify, null)}`),
       endpointType: optional("interface"),
       alias: props.alias,
       region: props.region ?? optional("region_name"),
