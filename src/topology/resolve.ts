@@ -19,7 +19,7 @@ import { defaultAllocationPool, parseCidr } from "./net";
 /**
  * Applies every default documented in model.ts. Pure and total: it does not validate (a CIDR
  * that does not parse leaves an empty allocation pool), so call it through `loadInventory`,
- * `parseInventory`, `checkTopologySpec` or the builder, which report problems first.
+ * `parseInventory`, `validateTopologySpec` or the builder, which report problems first.
  */
 export function resolveTopology(spec: TopologySpec): Topology {
   const domain = spec.domain ?? "localdomain";
