@@ -181,17 +181,18 @@ export class StackDeclarations {
     const [type, name, ...rest] = kind === "data" ? attrs : [ref.root, ...attrs];
     if (!type || !name) return `${ref.text}: expected TYPE.NAME`;
     if (rest.length > 0) return `${ref.text}: depends_on names whole resources, not attributes; use ${kind === "data" ? "data." : ""}${type}.${name}`;
-    return this.missingTarget(kind, type, name, ref.text);
+    const missing = this.missingTarget(kind, type, name);
+    return missing && `${ref.text}: ${missing}`;
   }
 
   /** Why `type.name` does not resolve to a declared resource/data source, or undefined. */
-  missingTarget(kind: "resource" | "data", type: string, name: string, text: string): string | undefined {
+  missingTarget(kind: "resource" | "data", type: string, name: string): string | undefined {
     if (this.lookup(kind, type, name)) return undefined;
     const names = this.namesOfType(kind, type);
     const noun = kind === "data" ? "data source" : "resource";
     if (names.length === 0) {
-      return `${text}: the stack declares no ${noun} of type ${type}${suggest(type, this.declaredTypes(kind))}`;
+      return `the stack declares no ${noun} of type ${type}${suggest(type, this.declaredTypes(kind))}`;
     }
-    return `${text}: no ${type} ${noun} named "${name}"${suggest(name, names) || `; declared: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}`}`;
+    return `no ${type} ${noun} named "${name}"${suggest(name, names) || `; declared: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ", …" : ""}`}`;
   }
 }

@@ -63,8 +63,8 @@ export function checkReference(ref: Reference, scope: ReferenceScope, decl: Stac
 }
 
 function checkObjectReference(kind: "resource" | "data", type: string, name: string, rest: readonly TraversalStep[], decl: StackDeclarations): string | undefined {
-  const missing = decl.missingTarget(kind, type, name, "points nowhere");
-  if (missing) return missing.replace(/^points nowhere: /, "");
+  const missing = decl.missingTarget(kind, type, name);
+  if (missing) return missing;
   const declared = decl.lookup(kind, type, name)!;
   const body = declared.body as Record<string, unknown>;
   let steps = rest;
