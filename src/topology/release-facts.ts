@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { findShipped } from "../shipped-files";
 import type { Release, ServiceName } from "./model";
 
 /**
@@ -77,14 +78,11 @@ export class ReleaseFacts {
 
 let dataDir: string | undefined;
 
-/** data/packstack of the project, found from this module's location (works from src/ and dist/). */
+/** data/packstack shipped with rdoctl. */
 export function packstackDataDir(): string {
-  if (dataDir) return dataDir;
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, "data", "packstack");
-    if (existsSync(join(candidate, "README.md"))) return (dataDir = candidate);
-    if (dirname(dir) === dir) throw new Error(`data/packstack not found above ${__dirname}`);
-  }
+  dataDir ??= findShipped(join("data", "packstack"), __dirname);
+  if (!dataDir) throw new Error(`data/packstack not found above ${__dirname}`);
+  return dataDir;
 }
 
 const cache = new Map<Release, ReleaseFacts>();

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RdoctlError } from "../../errors";
+import { findShipped } from "../../shipped-files";
 
 /**
  * The provider schema as `terraform providers schema -json` prints it. Only the fields the
@@ -192,18 +193,9 @@ export function loadProviderSchema(file: string): ProviderSchema {
 
 const SHIPPED_SCHEMA = path.join("providers", "openstack", "schema.json");
 
-/**
- * The schema rdoctl ships: providers/openstack/schema.json in the package, found by walking up
- * from this module, which sits at different depths in the sources (src/cloud/check) and the
- * build (dist/src/cloud/check; the build also copies package.json into dist/, so that file
- * cannot mark the root).
- */
+/** The schema rdoctl ships: providers/openstack/schema.json in the package. */
 export function defaultSchemaPath(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SHIPPED_SCHEMA);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) {
-      throw new RdoctlError(`the provider schema ${SHIPPED_SCHEMA} was not found above ${from}; pass --schema FILE (the output of \`terraform providers schema -json\`)`);
-    }
-  }
+  const found = findShipped(SHIPPED_SCHEMA, from);
+  if (found) return found;
+  throw new RdoctlError(`the provider schema ${SHIPPED_SCHEMA} was not found above ${from}; pass --schema FILE (the output of \`terraform providers schema -json\`)`);
 }
