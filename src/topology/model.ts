@@ -26,8 +26,9 @@ export const RELEASE_CODENAMES: Readonly<Record<Release, string>> = {
 
 export const ROLES = ["controller", "network", "compute", "storage", "amqp", "database", "redis"] as const;
 /**
- * What a host does in the cloud. `controller` also hosts amqp, database and redis unless
- * another host carries those roles; `storage` hosts Cinder volumes and Swift storage.
+ * What a host does in the cloud. `controller` also carries network, storage, amqp, database
+ * and redis unless another host does (see {@link hostForRole}); `storage` hosts Cinder volumes
+ * and Swift storage.
  */
 export type Role = (typeof ROLES)[number];
 
@@ -321,8 +322,9 @@ export function hostsWithRole(topology: Topology, role: Role): Host[] {
 }
 
 /**
- * The host that serves a role Packstack wants exactly one of. amqp, database and redis fall
- * back to the controller when no host carries them.
+ * The host that serves a role Packstack wants exactly one of. network, storage, amqp,
+ * database and redis fall back to the controller when no host carries them, as Packstack
+ * places those services on the controller by default.
  */
 export function hostForRole(topology: Topology, role: Role): Host {
   const found = hostsWithRole(topology, role)[0];
