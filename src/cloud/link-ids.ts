@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Construct, IConstruct } from "../cdktf";
 
-/** One end of a link: a construct of the stack, or the name of something the cloud has already. */
-export type LinkEnd = IConstruct | { readonly existingName: string };
+/** One end of a link: a construct of the stack, or something the cloud has already, by name or id. */
+export type LinkEnd = IConstruct | { readonly outside: string };
 
 /** The construct id of a link, and whether `scope` made that same link before. */
 export interface LinkId {
@@ -23,7 +23,7 @@ const linksByScope = new WeakMap<Construct, Map<string, string>>();
  * a different link whose readable id is taken already gets a short hash of its ends appended.
  */
 export function linkId(scope: Construct, readable: string, ...ends: readonly LinkEnd[]): LinkId {
-  const key = ends.map((end) => ("existingName" in end ? `name:${end.existingName}` : end.node.addr)).join("|");
+  const key = ends.map((end) => ("outside" in end ? `outside:${end.outside}` : end.node.addr)).join("|");
   let links = linksByScope.get(scope);
   if (!links) linksByScope.set(scope, (links = new Map()));
   const known = links.get(key);

@@ -32,6 +32,17 @@ describe("links between constructs are told apart by construct, not by name", ()
     expect(() => project.grant(alice2, "member")).toThrow(/links\/p: user alice is granted role member twice/);
   });
 
+  it("grants to principals the cloud has already, told apart by id", () => {
+    const stack = newStack();
+    const project = new Project(stack, "p", { name: "p" });
+    const existing = (id: string) => ({ kind: "user", id, name: "carol" }) as const;
+    project.grant(existing("id-1"), "reader");
+    project.grant(existing("id-2"), "reader");
+    const assignments = resourcesOf(synth(stack), "openstack_identity_role_assignment_v3").map(([, a]) => a.user_id);
+    expect(assignments.sort()).toEqual(["id-1", "id-2"]);
+    expect(() => project.grant(existing("id-1"), "reader")).toThrow(/links\/p: user carol is granted role reader twice/);
+  });
+
   it("looks up roles whose names make the same identifier separately", () => {
     const stack = newStack();
     const project = new Project(stack, "p", { name: "p" });

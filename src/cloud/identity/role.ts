@@ -1,10 +1,13 @@
-import { Construct, TerraformStack, type IConstruct } from "../../cdktf";
+import { Construct, TerraformStack } from "../../cdktf";
 import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
 import { linkId } from "../link-ids";
 import { identifierFrom, invalidProps } from "../validation";
 
-/** Something that can own a role assignment: a user or a group. */
-export interface IPrincipal extends IConstruct {
+/**
+ * Something that can own a role assignment: a {@link User} or {@link Group} of the stack, or
+ * `{ kind, id, name }` for one the cloud has already.
+ */
+export interface IPrincipal {
   readonly kind: "user" | "group";
   readonly id: string;
   /** Name as the cloud knows it, for readable construct ids. */
@@ -47,7 +50,7 @@ export function roleId(scope: Construct, role: RoleRef): string {
   const stack = TerraformStack.of(scope);
   const lookupsId = "openstack-role-lookups";
   const lookups = (stack.node.tryFindChild(lookupsId) as Construct | undefined) ?? new Construct(stack, lookupsId);
-  const lookup = linkId(lookups, identifierFrom(role), { existingName: role });
+  const lookup = linkId(lookups, identifierFrom(role), { outside: role });
   if (lookup.exists) return (lookups.node.findChild(lookup.id) as DataOpenstackIdentityRoleV3).id;
   return new DataOpenstackIdentityRoleV3(lookups, lookup.id, { name: role }).id;
 }
@@ -75,8 +78,9 @@ export function grantOn(
   const link = linkId(
     target,
     `grant-${principal.kind}-${identifierFrom(principal.name)}-${identifierFrom(roleName)}`,
-    principal,
-    role instanceof Role ? role : { existingName: role },
+    // A principal made outside the stack (given by id) is told apart by that id.
+    Construct.isConstruct(principal) ? principal : { outside: `${principal.kind} ${principal.id}` },
+    role instanceof Role ? role : { outside: `role ${role}` },
   );
   if (link.exists) {
     throw invalidProps(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
