@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from "yaml";
 import { RdoctlError } from "../errors";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
 import type { Release, Topology } from "./model";
@@ -70,7 +70,7 @@ export function parseInventory(text: string, file: string, options: InventoryOpt
     const at = firstAlias ?? { line: 1, column: 1 };
     throw new InventoryError([{ file, ...at, path: "<yaml>", message: `YAML aliases expand too much (${message})`, expected: `at most ${MAX_ALIAS_EXPANSION} alias uses` }]);
   }
-  const positions = collectPositions(doc.contents, position);
+  const positions = collectPositions(doc, position);
   const locate: Locator = (path, atKey) => {
     // The field itself, else the nearest ancestor that was written (defaults have no position).
     for (let depth = path.length; depth >= 0; depth--) {
@@ -100,31 +100,43 @@ interface PositionMaps {
   readonly values: Map<string, Position>;
 }
 
-function collectPositions(root: unknown, position: (offset: number) => Position): PositionMaps {
+function collectPositions(doc: Document, position: (offset: number) => Position): PositionMaps {
   const maps: PositionMaps = { keys: new Map(), values: new Map() };
+  const visitPairs = (map: YAMLMap, path: PathSegment[], merged: boolean): void => {
+    const sources: unknown[] = [];
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key;
+      if (isScalar(keyNode) && keyNode.source === "<<") {
+        sources.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]));
+        continue;
+      }
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const childPath = [...path, key];
+      // A key the map sets itself wins over the same key brought in by a merge.
+      if (merged && maps.keys.has(formatPath(childPath))) continue;
+      const keyRange = (keyNode as Node | null)?.range;
+      if (keyRange) maps.keys.set(formatPath(childPath), position(keyRange[0]));
+      if (pair.value === null || pair.value === undefined) {
+        // `key:` with nothing after it: point at the key.
+        if (keyRange) maps.values.set(formatPath(childPath), position(keyRange[0]));
+      } else {
+        visit(pair.value, childPath);
+      }
+    }
+    // Keys a merge (`<<: *defaults`) brings in are located where the anchored map wrote them.
+    for (const source of sources) {
+      const resolved = isAlias(source) ? source.resolve(doc) : source;
+      if (isMap(resolved)) visitPairs(resolved, path, true);
+    }
+  };
   const visit = (node: unknown, path: PathSegment[]): void => {
     const range = (node as Node | null)?.range;
     if (range) maps.values.set(formatPath(path), position(range[0]));
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key;
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-        const childPath = [...path, key];
-        const keyRange = (keyNode as Node | null)?.range;
-        if (keyRange) maps.keys.set(formatPath(childPath), position(keyRange[0]));
-        if (pair.value === null || pair.value === undefined) {
-          // `key:` with nothing after it: point at the key.
-          if (keyRange) maps.values.set(formatPath(childPath), position(keyRange[0]));
-        } else {
-          visit(pair.value, childPath);
-        }
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visit(item, [...path, index]));
-    }
+    if (isMap(node)) visitPairs(node, path, false);
+    else if (isSeq(node)) node.items.forEach((item, index) => visit(item, [...path, index]));
   };
-  visit(root, []);
+  visit(doc.contents, []);
   return maps;
 }
 

@@ -151,4 +151,23 @@ describe("YAML details", () => {
       'x.yaml:2:1: defaults: unknown key "defaults"',
     );
   });
+
+  it("locates a problem brought in by a merge key where the anchored map wrote it, unless the host overrides it", () => {
+    const inventory = (hostSsh: string) =>
+      [
+        "name: lab",
+        "x-compute: &compute",
+        "  roles: [compute]",
+        "  ssh: {user: cloud-user, prot: 22}",
+        "hosts:",
+        "  - {name: ctl, address: 10.0.0.1, roles: [controller]}",
+        "  - <<: *compute",
+        "    name: c1",
+        "    address: 10.0.0.2",
+        hostSsh,
+        "",
+      ].join("\n");
+    expect(() => parseInventory(inventory(""), "x.yaml")).toThrow('x.yaml:4:27: hosts[1].ssh.prot: unknown key "prot"; did you mean "port"?');
+    expect(() => parseInventory(inventory("    ssh: {port: 0}"), "x.yaml")).toThrow("x.yaml:10:17: hosts[1].ssh.port: 0 is out of range");
+  });
 });
