@@ -20,6 +20,8 @@ export interface InstallCommandOptions {
   readonly json?: boolean;
   readonly dryRun?: boolean;
   readonly reconnectTimeout?: string;
+  readonly connectTimeout?: string;
+  readonly keepalive?: string;
 }
 
 function phaseOption(name: string, value: string | undefined): PhaseName | undefined {
@@ -87,6 +89,8 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   if (from && only) throw new RdoctlError("--from and --only exclude each other", 2);
   const parallel = positiveInt("--parallel", options.parallel, 10);
   const reconnectTimeoutMs = positiveInt("--reconnect-timeout", options.reconnectTimeout, 600) * 1000;
+  const readyTimeoutMs = positiveInt("--connect-timeout", options.connectTimeout, 10) * 1000;
+  const keepaliveIntervalMs = positiveInt("--keepalive", options.keepalive, 1) * 1000;
   const topology = loadInventory(inventory);
   const lockFile = installLockFile(cloudPaths(topology.name).dir);
   // A dry run writes nothing locally, not even a lock.
@@ -103,6 +107,8 @@ export async function runInstallCommand(inventory: string, options: InstallComma
     acceptNewHostKeys: options.acceptNewHostKeys,
     parallel,
     reconnectTimeoutMs,
+    readyTimeoutMs,
+    keepaliveIntervalMs,
   });
   let interrupts = 0;
   const onSigint = (): void => {

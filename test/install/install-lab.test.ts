@@ -221,6 +221,18 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(steps.find((s) => s.host === "node2")?.status).toBe("failed");
   });
 
+  it("gives up on a silent host after --connect-timeout", async () => {
+    lab = await startLab({ hosts: 1 });
+    const cloud = labCloud(lab, "silent", AIO);
+    await lab.dropPort("node1", 22);
+    const r = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight", "--connect-timeout", "1", "--keepalive", "2"]);
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.stderr).toMatch(/\[node1\] ssh \(unreachable\): root@127\.42\.\d+\.\d+:22 did not answer within 1000 ms \(ready timeout\)/);
+    const usage = await cloud.rdoctl(["install", cloud.inventory, "--keepalive", "0"]);
+    expect(usage.code, explain(usage)).toBe(2);
+    expect(usage.stderr).toContain("--keepalive 0: expected a whole number ≥ 1");
+  });
+
   it("stops on a changed host key, showing the pinned and the presented fingerprint", async () => {
     lab = await startLab({ hosts: 1 });
     const cloud = labCloud(lab, "rekey", AIO);

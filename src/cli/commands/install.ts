@@ -1,14 +1,6 @@
 import type { Command } from "commander";
-
-interface InstallFlags {
-  readonly from?: string;
-  readonly only?: string;
-  readonly acceptNewHostKeys?: boolean;
-  readonly parallel?: string;
-  readonly json?: boolean;
-  readonly dryRun?: boolean;
-  readonly reconnectTimeout?: string;
-}
+// Type-only: erased at runtime, so this module still loads nothing but commander.
+import type { InstallCommandOptions } from "../../install/cli-run";
 
 export function registerInstallCommands(program: Command): void {
   const install = program
@@ -25,7 +17,9 @@ export function registerInstallCommands(program: Command): void {
     .option("--json", "one JSON event per line (NDJSON) on stdout")
     .option("--dry-run", "print the plan and change nothing")
     .option("--reconnect-timeout <seconds>", "how long to keep reconnecting to the deployer during Packstack (default 600)")
-    .action(async (inventory: string, flags: InstallFlags) => {
+    .option("--connect-timeout <seconds>", "time allowed for each SSH connection's TCP connect, handshake and login (default 10)")
+    .option("--keepalive <seconds>", "SSH keepalive period; a connection counts as lost after 3 unanswered (default 1)")
+    .action(async (inventory: string, flags: InstallCommandOptions) => {
       const { runInstallCommand } = await import("../../install/cli-run.js");
       await runInstallCommand(inventory, flags);
     });
