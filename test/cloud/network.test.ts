@@ -84,6 +84,21 @@ describe("external network", () => {
   });
 });
 
+describe("tenant network", () => {
+  it("rejects a reversed allocation pool and one holding the gateway, as Neutron would", () => {
+    const props = { name: "net", cidr: "10.0.0.0/24", gateway: "10.0.0.1" };
+    expect(() => new TenantNetwork(newStack("rev"), "net", { ...props, allocationPool: { start: "10.0.0.50", end: "10.0.0.10" } })).toThrow(
+      /rev\/net: allocation pool starts at 10.0.0.50, after its end 10.0.0.10/,
+    );
+    expect(() => new TenantNetwork(newStack("gw"), "net", { ...props, allocationPool: { start: "10.0.0.1", end: "10.0.0.99" } })).toThrow(
+      /gw\/net: allocation pool 10.0.0.1-10.0.0.99 contains the gateway 10.0.0.1/,
+    );
+    const stack = newStack("ok");
+    new TenantNetwork(stack, "net", { ...props, allocationPool: { start: "10.0.0.10", end: "10.0.0.99" } });
+    expect(onlyResource(synth(stack), "openstack_networking_subnet_v2").allocation_pool).toEqual([{ start: "10.0.0.10", end: "10.0.0.99" }]);
+  });
+});
+
 describe("destroy ordering", () => {
   function lab() {
     const stack = newStack("order");

@@ -1,9 +1,10 @@
 import { Construct } from "../../cdktf";
 import { RdoctlError } from "../../errors";
 import type { Topology } from "../../topology/model";
-import { cidrContains, defaultAllocationPool, formatCidr, ipToBigInt, parseCidr, type Cidr } from "../../topology/net";
+import { cidrContains, defaultAllocationPool, parseCidr } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
 import { invalidProps, validateAtSynth } from "../validation";
+import { allocationPoolProblem } from "./allocation-pool";
 import type { IExternalNetwork } from "./external-network-ref";
 
 export interface ExternalNetworkProps {
@@ -84,7 +85,8 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
     }
     const pool = props.allocationPool ?? defaultAllocationPool(cidr, props.gateway);
     if (!pool) throw invalidProps(this, `${props.cidr} leaves no addresses for an allocation pool`);
-    this.checkPool(cidr, pool, props.gateway);
+    const poolProblem = allocationPoolProblem(cidr, pool, props.gateway);
+    if (poolProblem) throw invalidProps(this, poolProblem);
 
     if (props.topology) {
       const topology = props.topology;
@@ -128,19 +130,6 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
   /** Network name as a reference: floating IP `pool` arguments take names, not ids. */
   get name(): string {
     return this.network.name;
-  }
-
-  private checkPool(cidr: Cidr, pool: { start: string; end: string }, gateway: string): void {
-    for (const address of [pool.start, pool.end]) {
-      if (!cidrContains(cidr, address)) throw invalidProps(this, `allocation pool address ${address} is outside ${formatCidr(cidr)}`);
-    }
-    const start = ipToBigInt(pool.start);
-    const end = ipToBigInt(pool.end);
-    if (start > end) throw invalidProps(this, `allocation pool starts at ${pool.start}, after its end ${pool.end}`);
-    const gw = ipToBigInt(gateway);
-    if (gw >= start && gw <= end) {
-      throw invalidProps(this, `allocation pool ${pool.start}-${pool.end} contains the gateway ${gateway}`);
-    }
   }
 }
 

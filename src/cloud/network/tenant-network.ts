@@ -3,6 +3,7 @@ import type { Project } from "../identity/project";
 import { cidrContains, ipVersion, parseCidr } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
 import { invalidProps } from "../validation";
+import { allocationPoolProblem } from "./allocation-pool";
 
 export interface TenantNetworkProps {
   readonly name: string;
@@ -54,6 +55,10 @@ export class TenantNetwork extends Construct {
       if (address !== undefined && !cidrContains(cidr, address)) {
         throw invalidProps(this, `${what} ${address} is outside ${props.cidr}`);
       }
+    }
+    if (props.allocationPool) {
+      const poolProblem = allocationPoolProblem(cidr, props.allocationPool, props.gateway);
+      if (poolProblem) throw invalidProps(this, poolProblem);
     }
     for (const server of props.dnsNameservers ?? []) {
       if (ipVersion(server) === undefined) {
