@@ -356,7 +356,7 @@ class StackChecker {
         if (!a.required) objectType[2].push(k);
       }
       const wrapped = t.nesting_mode === "single" ? objectType : [t.nesting_mode, objectType];
-      this.reportTypeProblems(value, wrapped as never, site, path);
+      this.reportTypeProblems(value, wrapped, site, path);
       return;
     }
     this.reportTypeProblems(value, attr.type, site, path);
