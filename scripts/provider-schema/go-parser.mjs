@@ -113,7 +113,7 @@ export class GoFileParser {
       let type = null;
       if (!this.isOp("=") && !this.isOp(";") && !this.isOp(")")) type = this.parseType();
       let initPos = null;
-      if (this.isOp("=")) { this.next(); initPos = this.pos; this.skipToSemiOrParen(); }
+      if (this.isOp("=")) { this.next(); initPos = this.pos; this.skipToStatementEnd(")"); }
       specs.push({ kind, names, type, initPos, line, file: this.file, parser: this });
     };
     if (this.isOp("(")) {
@@ -125,8 +125,9 @@ export class GoFileParser {
     return specs;
   }
 
-  skipToSemiOrParen() {
-    while (!this.isOp(";") && !this.isOp(")") && this.peek().kind !== "eof") {
+  /** Skips balanced tokens up to the end of a statement: a `;` or the `closer` of the enclosing group. */
+  skipToStatementEnd(closer) {
+    while (!this.isOp(";") && !this.isOp(closer) && this.peek().kind !== "eof") {
       if (this.isOp("(") || this.isOp("[") || this.isOp("{")) this.skipGroup();
       else this.next();
     }
@@ -444,7 +445,7 @@ export class GoFileParser {
           // switch, select, go, defer, goto, const, type, break, continue...: not needed to
           // build schemas; recorded so the evaluator can report that it skipped them.
           this.next();
-          this.skipStatementRest();
+          this.skipToStatementEnd("}");
           return { k: "unsupported", what: t.value, line };
         }
       }
@@ -456,13 +457,6 @@ export class GoFileParser {
       return { k: "unsupported", what: "label", line };
     }
     return this.parseSimpleStatement();
-  }
-
-  skipStatementRest() {
-    while (!this.isOp(";") && !this.isOp("}") && this.peek().kind !== "eof") {
-      if (this.isOp("(") || this.isOp("[") || this.isOp("{")) this.skipGroup();
-      else this.next();
-    }
   }
 
   parseSimpleStatement() {
