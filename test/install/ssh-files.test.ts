@@ -14,6 +14,7 @@ import {
   parseKnownHosts,
   resolveEndpoints,
   SshConfig,
+  terminalPasswordSource,
 } from "../../src/install/ssh";
 
 const BLOB = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
@@ -90,5 +91,33 @@ describe("~/.ssh/config", () => {
       ],
     });
     expect(() => resolveEndpoints(loop, SshConfig.parse(""))).toThrow(/jump hosts loop: a → b → a/);
+  });
+});
+
+describe("password prompt", () => {
+  it("asks one question at a time, once per user@host, even when hosts connect in parallel", async () => {
+    const log: string[] = [];
+    let open = 0;
+    const ask = async (question: string): Promise<string> => {
+      open += 1;
+      log.push(`${question}(${open} open)`);
+      await new Promise((r) => setTimeout(r, 20));
+      open -= 1;
+      return `pw for ${question}`;
+    };
+    const source = terminalPasswordSource(ask);
+    const answers = await Promise.all([source("root", "a"), source("root", "b"), source("root", "a"), source("ops", "a")]);
+    expect(answers).toEqual(["pw for root@a's password: ", "pw for root@b's password: ", "pw for root@a's password: ", "pw for ops@a's password: "]);
+    expect(log).toEqual(["root@a's password: (1 open)", "root@b's password: (1 open)", "ops@a's password: (1 open)"]);
+  });
+
+  it("goes on to the next question after one is refused", async () => {
+    const source = terminalPasswordSource(async (q) => {
+      if (q.startsWith("root@a")) throw new Error("no terminal");
+      return "ok";
+    });
+    const [a, b] = await Promise.allSettled([source("root", "a"), source("root", "b")]);
+    expect(a).toMatchObject({ status: "rejected", reason: { message: "no terminal" } });
+    expect(b).toEqual({ status: "fulfilled", value: "ok" });
   });
 });

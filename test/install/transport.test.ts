@@ -220,6 +220,14 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     expect((wrong as Error).message).not.toContain(PASSWORD);
   });
 
+  it("does not count the time a person takes to type a password against the ready timeout", async () => {
+    const pw = endpointsFor([host("p", sshd.port, { user: PASSWORD_USER, keyFile: strangerKey, passwordAuth: true })]).get("p")!;
+    const slowTypist = () => new Promise<string>((resolve) => setTimeout(() => resolve(PASSWORD), 1500));
+    const conn = await HostConnection.open(pw, options({ readyTimeoutMs: 500, passwordSource: slowTypist }));
+    expect((await conn.exec("id -un", { asRoot: false })).stdout.trim()).toBe(PASSWORD_USER);
+    conn.close();
+  });
+
   it("runs as root through sudo -n for a non-root user, and says so when sudo wants a password", async () => {
     const ep = endpointsFor([host("s", sshd.port, { user: SUDO_USER })]).get("s")!;
     const conn = await HostConnection.open(ep, options());

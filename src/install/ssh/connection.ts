@@ -25,7 +25,7 @@ export interface ConnectionOptions {
   readonly keepaliveIntervalMs?: number;
   /** Unanswered keepalives before the connection counts as dead. @default 3 */
   readonly keepaliveCountMax?: number;
-  /** Time allowed for TCP connect + handshake + auth. @default 10000 (ms) */
+  /** Time allowed for TCP connect + handshake + auth, not counting time spent waiting for a password. @default 10000 (ms) */
   readonly readyTimeoutMs?: number;
   /** ssh-agent socket. @default $SSH_AUTH_SOCK */
   readonly agentSocket?: string;
@@ -105,19 +105,40 @@ export class HostConnection {
     const target = { names: [knownHostsName(ep.hostname, ep.port)], pinned: ep.pinnedHostKeys };
     const preferred = options.hostKeys.preferredAlgorithms(target);
     const attempts: AuthAttempts = { tried: [], notTried: [] };
+    const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
     let verdict: HostKeyVerdict | undefined;
     const client = new Client();
     return new Promise<HostConnection>((resolve, reject) => {
       let settled = false;
+      let readyTimer: NodeJS.Timeout | undefined;
       const fail = (err: SshError): void => {
         if (settled) return;
         settled = true;
+        clearTimeout(readyTimer);
         client.end();
         reject(err);
       };
+      // Our own ready timeout rather than ssh2's: ssh2's keeps running while a person types a
+      // password, so a password prompt (one host after another) would time the login out.
+      const armReadyTimer = (): void => {
+        clearTimeout(readyTimer);
+        readyTimer = setTimeout(() => {
+          fail(new HostUnreachableError(ctx, `${where} did not answer within ${readyTimeoutMs} ms (ready timeout)`));
+          client.destroy();
+        }, readyTimeoutMs);
+      };
+      const passwordSource: PasswordSource | undefined =
+        options.passwordSource &&
+        ((user, host) => {
+          clearTimeout(readyTimer);
+          return options.passwordSource!(user, host).finally(() => {
+            if (!settled) armReadyTimer();
+          });
+        });
       client.on("ready", () => {
         if (settled) return;
         settled = true;
+        clearTimeout(readyTimer);
         resolve(new HostConnection(ep, client, verdict!.key, verdict!, jump));
       });
       client.on("error", (err: Error & { level?: string; code?: string }) => {
@@ -135,9 +156,6 @@ export class HostConnection {
           const skipped = attempts.notTried.length ? `; skipped ${attempts.notTried.join(", ")}` : "";
           return fail(new AuthenticationError(ctx, `authentication as ${ep.user} on ${where} failed (tried ${tried}${skipped})`));
         }
-        if (/Timed out while waiting for handshake/.test(err.message)) {
-          return fail(new HostUnreachableError(ctx, `${where} did not answer within ${options.readyTimeoutMs ?? 10_000} ms (ready timeout)`));
-        }
         return fail(new HostUnreachableError(ctx, `cannot connect to ${where}: ${err.code ?? err.message}`));
       });
       client.on("close", () => fail(new HostUnreachableError(ctx, `${where} closed the connection during the handshake`)));
@@ -149,7 +167,7 @@ export class HostConnection {
         port: ep.port,
         username: ep.user,
         sock,
-        readyTimeout: options.readyTimeoutMs ?? 10_000,
+        readyTimeout: 0,
         keepaliveInterval: options.keepaliveIntervalMs ?? 1000,
         keepaliveCountMax: options.keepaliveCountMax ?? 3,
         algorithms,
@@ -159,9 +177,10 @@ export class HostConnection {
         },
         authHandler: authHandlerFor(ep, attempts, {
           agentSocket: options.agentSocket ?? process.env.SSH_AUTH_SOCK,
-          passwordSource: options.passwordSource,
+          passwordSource,
         }),
       });
+      armReadyTimer();
       // Many small request/reply exchanges: Nagle + delayed ACK would add ~40 ms to each command.
       client.setNoDelay(true);
     });

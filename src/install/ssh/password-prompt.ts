@@ -7,22 +7,26 @@ export type PasswordSource = (user: string, host: string) => Promise<string>;
 
 /**
  * Asks on the terminal with echo off. Refuses when stdin is not a TTY: a password must never
- * come from a file, a pipe or an environment variable that ends up in logs.
+ * come from a file, a pipe or an environment variable that ends up in logs. Hosts connect in
+ * parallel, so questions wait for each other: two at once would both read the same line.
+ * @param ask puts one question to the person. @default the terminal, echo off
  */
-export function terminalPasswordSource(): PasswordSource {
+export function terminalPasswordSource(ask: (question: string) => Promise<string> = askOnTerminal): PasswordSource {
   const cache = new Map<string, Promise<string>>();
+  let previous: Promise<unknown> = Promise.resolve();
   return (user, host) => {
     const key = `${user}@${host}`;
     let pending = cache.get(key);
     if (!pending) {
-      pending = ask(`${key}'s password: `);
+      pending = previous.then(() => ask(`${key}'s password: `));
+      previous = pending.catch(() => undefined);
       cache.set(key, pending);
     }
     return pending;
   };
 }
 
-function ask(question: string): Promise<string> {
+function askOnTerminal(question: string): Promise<string> {
   if (!process.stdin.isTTY) {
     return Promise.reject(
       new RdoctlError(`password authentication needs a terminal to ask for the password (${question.replace(/: $/, "")})`),
