@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from "yaml";
 import { RdoctlError } from "../errors";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
 import type { Release, Topology } from "./model";
@@ -57,6 +57,13 @@ export function parseInventory(text: string, file: string, options: InventoryOpt
       if (alias.resolve(doc) === undefined && alias.range) {
         const at = position(alias.range[0]);
         issues.push({ file, line: at.line, column: at.column, path: "<yaml>", message: `alias *${alias.source} has no anchor &${alias.source} before it` });
+      }
+    },
+    Pair(_, pair) {
+      // yaml would stringify such a key (and warn on the process's stderr); no inventory field has one.
+      if (isCollection(pair.key) && pair.key.range) {
+        const at = position(pair.key.range[0]);
+        issues.push({ file, line: at.line, column: at.column, path: "<yaml>", message: "a key is a list or mapping", expected: "a plain key such as name:" });
       }
     },
   });

@@ -164,6 +164,8 @@ function show(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "the list";
   if (typeof value === "object") return "the mapping";
+  // JSON has no Infinity: YAML's .inf or 1e400 would show as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
 }

@@ -123,6 +123,13 @@ describe("YAML details", () => {
     );
   });
 
+  it("reports a list used as a key, and shows an infinite number as written", () => {
+    expect(() => parseInventory(`${base}? [a, b]\n: 1\n`, "x.yaml")).toThrow(/^x\.yaml:4:3: <yaml>: a key is a list or mapping \(expected a plain key such as name:\)$/);
+    expect(() => parseInventory("name: lab\nhosts:\n  - {name: aio, address: 10.0.0.10, roles: [controller, compute], ssh: {port: .inf}}\n", "x.yaml")).toThrow(
+      "hosts[0].ssh.port: Infinity is a number (expected an integer)",
+    );
+  });
+
   it("reads an unquoted release as written", () => {
     expect(parseInventory(`${base}release: 2023.2\n`, "x.yaml").release).toBe("2023.2");
   });
