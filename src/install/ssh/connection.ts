@@ -123,8 +123,10 @@ export class HostConnection {
       const armReadyTimer = (): void => {
         clearTimeout(readyTimer);
         readyTimer = setTimeout(() => {
-          fail(new HostUnreachableError(ctx, `${where} did not answer within ${readyTimeoutMs} ms (ready timeout)`));
+          // Destroyed first: after fail()'s end() the socket no longer counts as writable and
+          // ssh2 would not destroy it, leaving a TCP connect pending that keeps rdoctl alive.
           client.destroy();
+          fail(new HostUnreachableError(ctx, `${where} did not answer within ${readyTimeoutMs} ms (ready timeout)`));
         }, readyTimeoutMs);
       };
       const passwordSource: PasswordSource | undefined =
