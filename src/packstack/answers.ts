@@ -90,6 +90,8 @@ function topologyValues(topology: Topology, catalog: LoadedCatalog): Map<string,
     }
     set(parameter, yn(enabled));
   }
+  // Packstack turns Heat on by itself when Sahara is installed (its process_heat): say so in the file.
+  if (services.sahara.enabled && has("CONFIG_SAHARA_INSTALL")) set("CONFIG_HEAT_INSTALL", "y");
 
   // Hosts.
   const controller = hostForRole(topology, "controller");

@@ -55,6 +55,14 @@ function processIdentity(value: PackstackValue): PackstackValue {
   return value;
 }
 
+/**
+ * Up to 2023.2, installing Sahara forces Heat on (Sahara needs it); later releases have no
+ * CONFIG_SAHARA_INSTALL, so the same code is the identity there.
+ */
+function processHeat(value: PackstackValue, _name: string, context: ProcessorContext): PackstackValue {
+  return context.config.get("CONFIG_SAHARA_INSTALL") === "y" ? "y" : value;
+}
+
 function processBackend(value: PackstackValue, _name: string, context: ProcessorContext): PackstackValue {
   if (value === "swift" && context.config.get("CONFIG_SWIFT_INSTALL") !== "y") return "file";
   return value;
@@ -95,7 +103,7 @@ export const PROCESSORS: Readonly<Record<string, Processor>> = {
   process_bool: processBool,
   process_add_quotes_around_values: processAddQuotesAroundValues,
   process_ssh_key: processSshKey,
-  process_heat: processIdentity,
+  process_heat: processHeat,
   process_backend: processBackend,
   process_string_nofloat: processStringNoFloat,
   process_tempest: processTempest,

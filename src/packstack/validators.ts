@@ -172,7 +172,7 @@ export function isLdapDn(dn: string): boolean {
 function validateLdapDn(value: PackstackValue): undefined {
   if (!truthy(value)) return undefined;
   const dn = text(value);
-  if (!isLdapDn(dn)) fail(`The given string [${dn}] is not a valid LDAP DN: {'desc': 'Invalid DN syntax'}`);
+  if (!isLdapDn(dn)) fail(`The given string [${dn}] is not a valid LDAP DN: `);
   return undefined;
 }
 
