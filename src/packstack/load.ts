@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { CatalogParam, LoadedCatalog } from "./catalog";
 import { evaluateFunctionPreCondition } from "./preconditions";
 import { KeyError, processorFor, type ProcessorContext } from "./processors";
-import { pyStr, type PackstackValue } from "./pyrepr";
+import { pythonJsonLoads } from "./pyjson";
+import { pyRepr, pyReprJson, pyStr, type PackstackValue } from "./pyrepr";
 import { ParamValidationError, validatorFor, isInetAddress } from "./validators";
 import { isIP } from "node:net";
 
@@ -248,18 +249,14 @@ function postLoadChecks(config: ReadonlyMap<string, PackstackValue>): void {
   const poolsKey = "CONFIG_PROVISION_DEMO_ALLOCATION_POOLS";
   const pools = config.get(poolsKey);
   const poolsText = typeof pools === "string" ? pools : "[]";
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(poolsText);
-  } catch (err) {
-    throw new Stop({
-      key: poolsKey,
-      stage: "post-load",
-      message: `${poolsKey} is not JSON (Python's json.loads fails: ${(err as Error).message}); write a JSON list such as ["start=203.0.113.10,end=203.0.113.50"]`,
-    });
+  const loaded = pythonJsonLoads(poolsText);
+  if ("error" in loaded) {
+    throw new Stop({ key: poolsKey, stage: "post-load", message: loaded.error });
   }
+  const parsed = loaded.value;
   if (!Array.isArray(parsed)) {
-    throw new Stop({ key: poolsKey, stage: "post-load", message: `'Key ${poolsKey} is not a list: ${poolsText}'` });
+    // Python's str(KeyError(msg)) is repr(msg); the value inside is the parsed one, repr'd.
+    throw new Stop({ key: poolsKey, stage: "post-load", message: pyRepr(`Key ${poolsKey} is not a list: ${pyReprJson(parsed)}`) });
   }
   // prescript_000.choose_ip_version walks a Python set: the order, hence the outcome of a mix, is random.
   const hosts = packstackHosts(config);

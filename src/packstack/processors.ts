@@ -51,10 +51,6 @@ function processSshKey(value: PackstackValue, _name: string, context: ProcessorC
   return value;
 }
 
-function processIdentity(value: PackstackValue): PackstackValue {
-  return value;
-}
-
 /**
  * Up to 2023.2, installing Sahara forces Heat on (Sahara needs it); later releases have no
  * CONFIG_SAHARA_INSTALL, so the same code is the identity there.
