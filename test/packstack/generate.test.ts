@@ -7,6 +7,9 @@ import { loadCatalog } from "../../src/packstack/catalog";
 import { exampleAnswerFiles } from "../../src/packstack/examples";
 import { writeAnswerFile } from "../../src/packstack/files";
 import { loadAnswers } from "../../src/packstack/load";
+import { PROCESSORS } from "../../src/packstack/processors";
+import type { PackstackValue } from "../../src/packstack/pyrepr";
+import { VALIDATORS } from "../../src/packstack/validators";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
 import { resolveTopology } from "../../src/topology/resolve";
 import { RELEASES, type TopologySpec } from "../../src/topology/model";
@@ -30,6 +33,27 @@ describe.each(cases)("%s × Packstack %s", (name, release) => {
     const result = loadAnswers(catalog, (k) => file.values[k], { randomHex: () => "0" });
     expect(result.failure).toBeUndefined();
     expect(result.defaulted).toEqual([]);
+  });
+
+  it("every value passes its validators; the only exceptions are Packstack's own defaults in groups it skips", () => {
+    const loaded = loadAnswers(catalog, (k) => file.values[k], { randomHex: () => "0" });
+    const failing: string[] = [];
+    for (const param of catalog.orderedParams) {
+      let value: PackstackValue = file.values[param.name]!;
+      for (const name of param.processors) value = PROCESSORS[name]!(value, param.name, { config: loaded.config, home: "/root", randomHex: () => "0" });
+      for (const name of param.validators) {
+        try {
+          VALIDATORS[name]!(value, param.option_list);
+        } catch {
+          failing.push(param.name);
+        }
+      }
+    }
+    for (const key of failing) {
+      const param = catalog.byName.get(key)!;
+      expect(loaded.skippedGroups, key).toContain(param.group);
+      expect(file.values[key], key).toBe(param.default);
+    }
   });
 
   it("never writes text after a value, and names its secret source in the header", () => {
