@@ -78,6 +78,12 @@ describe("HeatStack", () => {
     expect(() => synth(heatStack("literal", template, { key: "lab", db_password: "s3cret-literal" }))).toThrow(
       /\[literal\/app\] template parameter db_password is hidden but its value is a literal that cdk.tf.json would hold/,
     );
+    const viaEnvironment = new TerraformStack(Testing.app(), "environment");
+    new OpenStackCloud(viaEnvironment, "cloud", { cloud: "lab" });
+    new HeatStack(viaEnvironment, "app", { name: "app", template, parameters: { key: "lab" }, environment: { parameter_defaults: { db_password: "s3cret-literal" } } });
+    expect(() => synth(viaEnvironment)).toThrow(/\[environment\/app\] template parameter db_password is hidden but environment.parameter_defaults is a literal/);
+    const withDefault: HotTemplate = { ...TEMPLATE, parameters: { ...TEMPLATE.parameters, db_password: { type: "string", hidden: true, default: "changeme" } } };
+    expect(() => synth(heatStack("default", withDefault))).toThrow(/\[default\/app\] template parameter db_password is hidden but its default is a literal/);
     const stack = new TerraformStack(Testing.app(), "variable");
     new OpenStackCloud(stack, "cloud", { cloud: "lab" });
     const password = new TerraformVariable(stack, "db_password", { type: "string", sensitive: true });

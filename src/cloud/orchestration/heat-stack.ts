@@ -12,7 +12,8 @@ export interface HeatStackProps {
   readonly template: HotTemplate;
   /**
    * Values for the template's parameters; ones without a default are required. A `hidden`
-   * parameter takes a reference (a sensitive TerraformVariable's value), never a literal.
+   * parameter (a secret) takes a reference, such as a sensitive TerraformVariable's value: a
+   * literal here, in the environment or as its default would sit in cdk.tf.json and fails synth.
    * @default {}
    */
   readonly parameters?: Readonly<Record<string, HotParameterValue>>;
@@ -50,10 +51,18 @@ export class HeatStack extends Construct {
         if (parameter.default === undefined && !(name in given)) {
           problems.push(`template parameter ${name} has no default and no value is passed`);
         }
-        const value = given[name];
-        // A hidden parameter holds a secret; a literal value would be written into cdk.tf.json.
-        if (parameter.hidden === true && value !== undefined && !Token.isUnresolved(value)) {
-          problems.push(`template parameter ${name} is hidden but its value is a literal that cdk.tf.json would hold; pass a sensitive TerraformVariable's value instead`);
+        // A hidden parameter holds a secret; every literal that can set it is written into cdk.tf.json.
+        if (parameter.hidden !== true) continue;
+        const environment = (key: string) => (props.environment?.[key] as Readonly<Record<string, unknown>> | undefined)?.[name];
+        for (const [where, value] of [
+          ["its value", given[name]],
+          ["environment.parameters", environment("parameters")],
+          ["environment.parameter_defaults", environment("parameter_defaults")],
+          ["its default", parameter.default],
+        ] as const) {
+          if (value !== undefined && value !== null && !Token.isUnresolved(value)) {
+            problems.push(`template parameter ${name} is hidden but ${where} is a literal that cdk.tf.json would hold; pass a sensitive TerraformVariable's value instead`);
+          }
         }
       }
       if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(props.name)) {
