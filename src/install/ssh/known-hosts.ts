@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { patternListMatches } from "./host-patterns";
 
 /** One key line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
@@ -36,11 +37,6 @@ export function parseKnownHosts(text: string, file = "known_hosts"): KnownHostEn
   return entries;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`, "i");
-}
-
 function hashedMatches(field: string, name: string): boolean {
   const parts = field.split("|");
   // |1|base64(salt)|base64(hmac-sha1(salt, name))
@@ -53,15 +49,7 @@ function hashedMatches(field: string, name: string): boolean {
 /** Whether a known_hosts host field names `name` (already in `[host]:port` form when needed). */
 export function hostFieldMatches(field: string, name: string): boolean {
   if (field.startsWith("|")) return hashedMatches(field, name);
-  let matched = false;
-  for (const pattern of field.split(",")) {
-    if (pattern.startsWith("!")) {
-      if (globToRegExp(pattern.slice(1)).test(name)) return false;
-    } else if (globToRegExp(pattern).test(name)) {
-      matched = true;
-    }
-  }
-  return matched;
+  return patternListMatches(field.split(","), name);
 }
 
 /** Reads known_hosts files that exist; missing files are simply empty. */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { patternListMatches, wildcardRegExp } from "./host-patterns";
 
 /**
  * The part of an OpenSSH client config rdoctl honours for one alias. Our own small parser:
@@ -37,7 +38,7 @@ function includeFiles(spec: string, baseDir: string): string[] {
   const full = path.isAbsolute(expandHome(spec)) ? expandHome(spec) : path.join(baseDir, spec);
   if (!full.includes("*") && !full.includes("?")) return [full];
   const dir = path.dirname(full);
-  const re = new RegExp("^" + path.basename(full).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  const re = wildcardRegExp(path.basename(full), false);
   try {
     return fs.readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f));
   } catch {
@@ -86,21 +87,10 @@ function parseBlocks(text: string, baseDir: string, depth: number): Block[] {
   return blocks;
 }
 
-function patternMatches(pattern: string, name: string): boolean {
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
-  return re.test(name);
-}
-
 function blockApplies(block: Block, alias: string): boolean {
   if (block.patterns === "all") return true;
   if (block.patterns === "never") return false;
-  let matched = false;
-  for (const p of block.patterns) {
-    if (p.startsWith("!")) {
-      if (patternMatches(p.slice(1), alias)) return false;
-    } else if (patternMatches(p, alias)) matched = true;
-  }
-  return matched;
+  return patternListMatches(block.patterns, alias);
 }
 
 /** A parsed client config; `lookup(alias)` gives what applies to that alias. */
