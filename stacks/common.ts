@@ -48,9 +48,14 @@ export function synthesizeApp(app: App, build: (app: App) => void): string[] {
     if (err instanceof RdoctlError) return [err.message];
     throw err;
   }
-  // cdktf runs these same validations in synth() but throws them as one Error with its stack.
-  const failed = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-  if (failed.length > 0) return failed;
-  app.synth();
+  try {
+    app.synth();
+  } catch (err) {
+    // cdktf throws failed validations as one Error; ask the constructs again, on this failure
+    // path only (some validations run `terraform version`), to report each with its path.
+    const failed = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
+    if (failed.length > 0) return failed;
+    throw err;
+  }
   return [];
 }

@@ -88,7 +88,7 @@ describe("synthesizing the app", () => {
     expect(fs.existsSync(path.join(outdir, "stacks", "lab-basics"))).toBe(false);
   });
 
-  it("returns failed synth-time validations with the construct path, and writes nothing", () => {
+  it("returns failed synth-time validations with the construct path, and does not write the stack", () => {
     const { app, outdir } = newApp();
     const problems = synthesizeApp(app, (a) => {
       const stack = new TerraformStack(a, "heat");
