@@ -6,7 +6,6 @@
 //   node scripts/lab.mjs down [ID...]               tear down the given labs (default: `up` and stale labs)
 //   node scripts/lab.mjs shell HOST [ID]            a root shell inside a host (all its namespaces)
 import { createRequire } from "node:module";
-import { connect } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -22,19 +21,6 @@ const registry = require("../test/lab/registry.ts");
 function usage(code) {
   echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...] | shell HOST [ID]");
   process.exit(code);
-}
-
-function sshdAnswers(address) {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port: 22 });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
 }
 
 async function up() {
@@ -78,7 +64,7 @@ async function status() {
       echo("  (still starting or half torn down)");
     }
     for (const host of hosts) {
-      const state = (await sshdAnswers(host.address)) ? chalk.green("sshd up") : chalk.red("sshd down");
+      const state = (await lab.portOpen(host.address, 22)) ? chalk.green("sshd up") : chalk.red("sshd down");
       echo(`  ${host.name.padEnd(10)} ${host.address.padEnd(14)} ${state}  ${host.hostKeyFingerprint}`);
     }
   }

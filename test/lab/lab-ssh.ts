@@ -1,11 +1,11 @@
 // Reaching lab hosts from the tests the way users do: OpenSSH's `ssh` with strict host-key
 // checking against the lab's known_hosts, and ssh2 (rdoctl's transport) with a pinned fingerprint.
-import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Client, type ConnectConfig } from "ssh2";
 import type { Lab, LabHost } from "./lab";
 import type { CommandResult } from "./exec";
+import { fingerprintOfBlob } from "./ssh-keys";
 
 export interface SshOptions {
   /** Login user. Default: "root". */
@@ -42,10 +42,6 @@ export function sshRun(lab: Lab, host: LabHost, command: string, options: SshOpt
   });
 }
 
-/** OpenSSH's SHA256 fingerprint of a raw host key blob (what ssh2's hostVerifier receives). */
-export function fingerprintOfBlob(blob: Buffer): string {
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
-}
 
 export interface Ssh2Options {
   user?: string;

@@ -16,7 +16,7 @@ import {
   writeLabRecord, type LabHostRecord, type LabRecord,
 } from "./registry";
 import { HOST_PACKSTACK_SHARE, writePackstackShare } from "./packstack-data";
-import { generateKeyPair, fingerprintOf, keyWithoutComment } from "./ssh-keys";
+import { generateKeyPair, keyWithoutComment } from "./ssh-keys";
 
 export { isLabSupported, LAB_SKIP_LINE_PREFIX, reportLabSkipped } from "./support";
 export type { CommandResult } from "./exec";
@@ -391,7 +391,8 @@ function readFileSafe(path: string): string {
   }
 }
 
-function portOpen(address: string, port: number): Promise<boolean> {
+/** Whether a TCP connect to address:port succeeds within half a second (sshd up, for boot and `lab status`). */
+export function portOpen(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: address, port });
     const done = (open: boolean) => {
@@ -462,7 +463,7 @@ function makeLabHandle(
       const oldFingerprint = runtime.host.hostKeyFingerprint;
       const key = await generateKeyPair(join(runtime.host.rootDir, "etc/ssh/ssh_host_ed25519_key"), `root@${runtime.host.fqdn}`);
       runtime.host.hostPublicKey = keyWithoutComment(key.publicKey);
-      runtime.host.hostKeyFingerprint = fingerprintOf(key.publicKey);
+      runtime.host.hostKeyFingerprint = key.fingerprint;
       runtime.host.knownHostsLine = `${runtime.host.fqdn},${runtime.host.name},${runtime.host.address} ${runtime.host.hostPublicKey}`;
       // SIGHUP makes sshd re-exec and load the new key; existing sessions are untouched.
       const hup = await runInHost(runtime, "kill -HUP \"$(cat /run/sshd.pid)\"");

@@ -22,8 +22,12 @@ export async function generateKeyPair(privateKeyFile: string, comment: string): 
 export function fingerprintOf(publicKeyLine: string): string {
   const blob = publicKeyLine.trim().split(/\s+/)[1];
   if (!blob) throw new Error(`not an OpenSSH public key line: ${publicKeyLine.slice(0, 40)}`);
-  const digest = createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64");
-  return `SHA256:${digest.replace(/=+$/, "")}`;
+  return fingerprintOfBlob(Buffer.from(blob, "base64"));
+}
+
+/** OpenSSH's SHA256 fingerprint of a raw host key blob (what ssh2's hostVerifier receives). */
+export function fingerprintOfBlob(blob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
 }
 
 /** The key type and blob without the comment, as known_hosts stores it. */
