@@ -46,7 +46,8 @@ interface SecretsFile {
 export class FileSecretStore implements SecretSource {
   readonly description = "per-cloud secrets file (mode 0600, outside git)";
   private readonly secrets: Record<string, string>;
-  private dirty = false;
+  /** Keys drawn or set by this process since the last save. */
+  private readonly changed = new Set<string>();
 
   constructor(
     /** Path of the JSON file. */
@@ -87,7 +88,7 @@ export class FileSecretStore implements SecretSource {
     if (existing !== undefined && (!acceptable || acceptable(existing))) return existing;
     const value = draw(() => randomBytes(Math.ceil(hexLength / 2)).toString("hex").slice(0, hexLength), acceptable, key);
     this.secrets[key] = value;
-    this.dirty = true;
+    this.changed.add(key);
     return value;
   }
 
@@ -100,18 +101,27 @@ export class FileSecretStore implements SecretSource {
   set(key: string, value: string): void {
     if (this.secrets[key] === value) return;
     this.secrets[key] = value;
-    this.dirty = true;
+    this.changed.add(key);
   }
 
   save(): void {
-    if (!this.dirty && fs.existsSync(this.file)) return;
+    if (this.changed.size === 0 && fs.existsSync(this.file)) return;
     const dir = path.dirname(this.file);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if ((fs.statSync(dir).mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
-    const sorted = Object.fromEntries(Object.entries(this.secrets).sort(([a], [b]) => a.localeCompare(b)));
+    // Another rdoctl may have saved since this store was opened: keep what it drew, and refuse
+    // rather than silently replace a secret it may already have written into an answer file.
+    const onDisk = FileSecretStore.read(this.file, this.cloud);
+    const clashes = [...this.changed].filter((key) => onDisk[key] !== undefined && onDisk[key] !== this.secrets[key]);
+    if (clashes.length > 0) {
+      throw new RdoctlError(`${this.file}: ${clashes.join(", ")} were drawn by another rdoctl run at the same time; run the command again`);
+    }
+    const merged = { ...onDisk, ...this.secrets };
+    Object.assign(this.secrets, merged);
+    const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
     const body: SecretsFile = { version: 1, cloud: this.cloud, secrets: sorted };
     writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
-    this.dirty = false;
+    this.changed.clear();
   }
 }
 

@@ -37,6 +37,22 @@ describe("file secret store", () => {
     expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("merges what a concurrent run saved, and refuses to replace a secret it drew differently", () => {
+    const first = openSecretStore("f", root);
+    const second = openSecretStore("f", root);
+    first.secret("CONFIG_A_PW", 16);
+    first.save();
+    second.secret("CONFIG_B_PW", 16);
+    second.save();
+    expect(openSecretStore("f", root).keys()).toEqual(["CONFIG_A_PW", "CONFIG_B_PW"]);
+    const third = openSecretStore("f", root);
+    const fourth = openSecretStore("f", root);
+    third.secret("CONFIG_C_PW", 16);
+    fourth.secret("CONFIG_C_PW", 16);
+    third.save();
+    expect(() => fourth.save()).toThrow(/CONFIG_C_PW were drawn by another rdoctl run at the same time; run the command again/);
+  });
+
   it("gives different clouds different secrets, drawn from a CSPRNG", () => {
     const a = openSecretStore("a", root).secret("CONFIG_X_PW", 16);
     const b = openSecretStore("b", root).secret("CONFIG_X_PW", 16);
