@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referenceAnswerFile } from "../../src/packstack/catalog";
 import { generateAnswers } from "../../src/packstack/answers";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
@@ -10,7 +10,16 @@ import { valuesOfRenderedFile } from "../../src/packstack/writer";
 import { inventory, rdoctl, ROOT } from "./helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-answers-cli-"));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+// Secrets stores go to a scratch workspace, never into the checkout.
+const previousHome = process.env.RDOCTL_HOME;
+beforeAll(() => {
+  process.env.RDOCTL_HOME = path.join(tmp, "workspace");
+});
+afterAll(() => {
+  if (previousHome === undefined) delete process.env.RDOCTL_HOME;
+  else process.env.RDOCTL_HOME = previousHome;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 const aio = path.join(ROOT, "inventories", "all-in-one.yaml");
 
 describe("rdoctl answers", () => {
