@@ -268,6 +268,15 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     } finally {
       conn.close();
     }
+    // the target going away is noticed (not only by a failing command), and its jump connection goes with it
+    const jumpConnections = () =>
+      execFileSync("ss", ["-Htn", "state", "established", `( dport = :${jumpSshd.port} )`], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+    const dying = await HostConnection.open(eps.get("inner")!, options());
+    expect(jumpConnections()).toBe(1);
+    for (const pid of descendants(sshd.process.pid!)) signal(pid, "SIGKILL");
+    for (let i = 0; i < 40 && (dying.alive || jumpConnections() > 0); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(dying.alive).toBe(false);
+    expect(jumpConnections()).toBe(0);
     // a jump host whose key is not on record stops the connection before the target
     const jumpUnknown = endpointsFor([host("inner", sshd.port, { jump: `root@127.0.0.1:${jumpSshd.port}` })]).get("inner")!;
     const only = path.join(work, "only_target");

@@ -183,6 +183,9 @@ export class HostConnection {
         }),
       });
       armReadyTimer();
+      // Through a jump host the socket is a channel: when the target goes, the channel only ends
+      // (half-closed), ssh2 never sees a close and its keepalives stop counting. Close it fully.
+      sock?.once("end", () => sock.destroy());
       // Many small request/reply exchanges: Nagle + delayed ACK would add ~40 ms to each command.
       client.setNoDelay(true);
     });
@@ -216,6 +219,9 @@ export class HostConnection {
   private markClosed(reason: string): void {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
+    // The jump connection was opened for this one alone: the pool drops dead connections
+    // without closing them, so it would otherwise stay open, one more per reconnect.
+    this.jump?.close();
     for (const l of this.closeListeners.splice(0)) l(reason);
   }
 
