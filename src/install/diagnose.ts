@@ -43,7 +43,8 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 }
 
-const STATUS_LINE = /^(.*?)\s*\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*$/;
+/** A finished Packstack line: its title, then `[ DONE ]`, `[ ERROR ]` or `[ SKIPPED ]`. */
+export const STATUS_LINE = /^(.*?)\s*\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*$/;
 const MANIFEST = /([A-Za-z0-9_.:-]+)_(controller|network|compute|controller_post|[a-z_]+)\.pp/;
 const MAX_ERROR_LINES = 8;
 
@@ -72,7 +73,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   }
   const messageLine = lines.find((l) => /^ERROR\s*:/.test(l.trim()));
   const message = messageLine?.trim().replace(/^ERROR\s*:\s*/, "");
-  const failed = anyErrorStep || Boolean(messageLine) || (input.exitCode !== null && input.exitCode !== 0) || input.exitCode === null;
+  // A null exit code (killed, host gone) is a failure too.
+  const failed = anyErrorStep || Boolean(messageLine) || input.exitCode !== 0;
 
   let manifest: string | undefined;
   const puppetRun = lines.find((l) => /Error appeared during Puppet run:/.test(l));

@@ -1,4 +1,4 @@
-import { stripAnsi } from "./diagnose";
+import { STATUS_LINE, stripAnsi } from "./diagnose";
 
 /** What Packstack's console output says, line by line. */
 export type PackstackEvent =
@@ -8,7 +8,6 @@ export type PackstackEvent =
   | { readonly kind: "success" }
   | { readonly kind: "error"; readonly message: string };
 
-const STATUS = /^(.*?)\s*\[\s*(DONE|ERROR|SKIPPED)\s*\]\s*$/;
 const MANIFEST_STATUS = /^(\S+\.pp):?$/;
 
 /**
@@ -38,7 +37,7 @@ export class PackstackProgress {
     }
     // A title with no status yet: the step Packstack is working on.
     const partial = stripAnsi(this.pending).trim();
-    if (partial && !STATUS.test(partial) && partial !== this.runningTitle && !/^Testing if puppet apply/.test(partial)) {
+    if (partial && !STATUS_LINE.test(partial) && partial !== this.runningTitle && !/^Testing if puppet apply/.test(partial)) {
       // Reported, not recorded: a chunk border may cut the title, the finished line fixes it.
       this.runningTitle = partial;
       if (!this.steps.has(partial)) events.push({ kind: "step", title: partial, status: "running" });
@@ -49,7 +48,7 @@ export class PackstackProgress {
   private line(raw: string): PackstackEvent[] {
     const line = stripAnsi(raw).replace(/\r$/, "").trim();
     if (!line) return [];
-    const status = STATUS.exec(line);
+    const status = STATUS_LINE.exec(line);
     if (status) {
       const title = (status[1] ?? "").trim();
       const word = (status[2] ?? "DONE").toLowerCase() as "done" | "error" | "skipped";

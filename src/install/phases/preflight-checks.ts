@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { hostsWithRole, type Host, type Role, type Topology } from "../../topology/model";
+import type { Host, Role, Topology } from "../../topology/model";
 import requirements from "../data/requirements.json";
 import type { CheckFinding } from "../events";
 
@@ -205,9 +205,4 @@ export function evaluateHost(topology: Topology, host: Host, facts: HostFacts, l
   else if (facts.clockSync === "unknown") add("clock", "warning", "cannot tell whether the clock is synchronized (no chronyc/timedatectl)");
   else add("clock", "ok", "synchronized");
   return out;
-}
-
-/** Hosts preflight reports on: all of them (the compute list only matters for a hint). */
-export function computeHosts(topology: Topology): string[] {
-  return hostsWithRole(topology, "compute").map((h) => h.name);
 }
