@@ -338,6 +338,8 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
       new RegExp(`another rdoctl install of cloud busy is running \\(pid ${firstPid} on .*install\\.lock\\) and no Packstack run is going on node1 to follow`),
     );
     expect(fs.readFileSync(path.join(cloud.home, "clouds", "busy", "journal.json"), "utf8")).toBe(journalBefore);
+    const status = await cloud.rdoctl(["install", "status", cloud.inventory]);
+    expect(status.stdout).toMatch(new RegExp(`rdoctl install: running \\(pid ${firstPid} on `));
     process.kill(firstPid!, "SIGINT");
     const one = await first;
     expect(one.code, explain(one)).toBe(130);
