@@ -21,11 +21,13 @@ export function installLockFile(cloudDir: string): string {
   return path.join(cloudDir, "install.lock");
 }
 
-function procStartOf(pid: number): string | undefined {
+/** State letter and start time of a process, from /proc (Linux); undefined elsewhere or when gone. */
+function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", start: fields[19] ?? "" };
   } catch {
     return undefined;
   }
@@ -56,8 +58,10 @@ export function isStale(holder: LockHolder): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ESRCH") return true;
   }
-  const now = procStartOf(holder.pid);
-  return holder.procStart !== undefined && now !== undefined && now !== holder.procStart;
+  const now = procStat(holder.pid);
+  if (!now) return false;
+  // A zombie (killed, not yet reaped by its parent) holds nothing any more.
+  return now.state === "Z" || (holder.procStart !== undefined && now.start !== holder.procStart);
 }
 
 /** The holder of a lock file when it is alive; none for a missing, stale or unreadable lock. */
@@ -91,7 +95,7 @@ export class InstallLock {
 
   static acquire(file: string): LockAttempt {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), procStart: procStartOf(process.pid) };
+    const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), procStart: procStat(process.pid)?.start };
     const text = JSON.stringify(holder) + "\n";
     // A few rounds: each stale lock broken may race with another process taking it.
     for (let round = 0; round < 5; round++) {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -59,6 +59,19 @@ describe("install lock", () => {
     fs.writeFileSync(file, JSON.stringify(reused));
     expect("lock" in acquire()).toBe(true);
     expect(fs.readdirSync(path.dirname(file))).toEqual(["install.lock"]);
+  });
+
+  it("counts a zombie holder (killed, not yet reaped) as gone", async () => {
+    // `sleep 0` exits under a parent (the exec'd `sleep 2`) that never reaps it.
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 2"], { stdio: ["ignore", "pipe", "ignore"] });
+    const zombie = await new Promise<number>((resolve) => parent.stdout.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))));
+    try {
+      for (let i = 0; i < 40 && !/\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, "utf8")); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(isStale({ pid: zombie, host: os.hostname(), startedAt: "2026-01-01T00:00:00.000Z" })).toBe(true);
+      expect(isStale({ pid: parent.pid!, host: os.hostname(), startedAt: "2026-01-01T00:00:00.000Z" })).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 
   it("never breaks a lock held on another machine, and refuses a file that is not a lock", () => {
