@@ -155,7 +155,7 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
   const session = openSession({
     topology,
     emit: () => undefined,
-    answers: answersFor(topology),
+    answers: answersFor(topology, false), // status is read-only: never save newly drawn secrets
     passwordSource: async () => {
       throw new RdoctlError("status does not ask for passwords");
     },
