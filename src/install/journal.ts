@@ -15,7 +15,7 @@ export interface JournalStep {
   readonly inputHash: string;
   readonly startedAt: string;
   readonly finishedAt?: string;
-  /** Failure message (never a secret: errors carry commands, not stdin). */
+  /** Failure message, redacted before it is recorded (it may quote remote stderr). */
   readonly error?: string;
   /** Small facts a later phase needs, e.g. the Packstack run id. */
   readonly facts?: Readonly<Record<string, string>>;
