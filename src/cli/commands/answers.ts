@@ -34,17 +34,6 @@ interface DiffCliOptions {
 
 const STDOUT = "-";
 
-/**
- * Loads an implementation module when a command runs. The compiled CLI uses CommonJS require:
- * the first `import()` starts Node's ESM loader, which costs about 50 ms of CPU per run, a third
- * of the time budget of `rdoctl answers`. From TypeScript sources (vitest, tsx) `import()` is
- * the way in, since require cannot load .ts files.
- */
-function load<T>(id: string): Promise<T> {
-  if (__filename.endsWith(".js")) return Promise.resolve(require(id) as T);
-  return import(id) as Promise<T>;
-}
-
 function writeStdout(text: string): void {
   process.stdout.write(text);
 }
@@ -61,15 +50,15 @@ export function registerAnswersCommands(program: Command): void {
     // The subcommands have options of the same names: these belong to `answers INVENTORY` only.
     .enablePositionalOptions()
     .action(async (inventory: string | undefined, options: GenerateCliOptions) => {
-      const { RdoctlError } = await load<typeof import("../../errors.js")>("../../errors.js");
+      const { RdoctlError } = await import("../../errors.js");
       if (!inventory) throw new RdoctlError("answers: missing INVENTORY (see rdoctl answers --help)", 2);
-      const path = await load<typeof import("node:path")>("node:path");
-      const { loadInventory } = await load<typeof import("../../topology/inventory.js")>("../../topology/inventory.js");
-      const { parseRelease } = await load<typeof import("../../packstack/catalog.js")>("../../packstack/catalog.js");
-      const { generateAnswers } = await load<typeof import("../../packstack/answers.js")>("../../packstack/answers.js");
-      const { DeterministicSecretSource, openSecretStore } = await load<typeof import("../../packstack/secrets.js")>("../../packstack/secrets.js");
-      const { writeAnswerFile } = await load<typeof import("../../packstack/files.js")>("../../packstack/files.js");
-      const { cloudPaths } = await load<typeof import("../../workspace.js")>("../../workspace.js");
+      const path = await import("node:path");
+      const { loadInventory } = await import("../../topology/inventory.js");
+      const { parseRelease } = await import("../../packstack/catalog.js");
+      const { generateAnswers } = await import("../../packstack/answers.js");
+      const { DeterministicSecretSource, openSecretStore } = await import("../../packstack/secrets.js");
+      const { writeAnswerFile } = await import("../../packstack/files.js");
+      const { cloudPaths } = await import("../../workspace.js");
       const topology = loadInventory(inventory);
       const release = options.release ? parseRelease(options.release) : topology.release;
       const secrets = options.secretsTest ? new DeterministicSecretSource(topology.name) : openSecretStore(topology.name);
@@ -99,10 +88,10 @@ export function registerAnswersCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("--verbose", "also show what only the deployer can check (files, writeable directories)")
     .action(async (file: string, options: CheckCliOptions) => {
-      const { readAnswerFileText } = await load<typeof import("../../packstack/files.js")>("../../packstack/files.js");
-      const { parseRelease } = await load<typeof import("../../packstack/catalog.js")>("../../packstack/catalog.js");
-      const { detectRelease } = await load<typeof import("../../packstack/import.js")>("../../packstack/import.js");
-      const { checkAnswerFile, formatCheckResult } = await load<typeof import("../../packstack/check.js")>("../../packstack/check.js");
+      const { readAnswerFileText } = await import("../../packstack/files.js");
+      const { parseRelease } = await import("../../packstack/catalog.js");
+      const { detectRelease } = await import("../../packstack/import.js");
+      const { checkAnswerFile, formatCheckResult } = await import("../../packstack/check.js");
       const text = readAnswerFileText(file);
       const release = options.release ? parseRelease(options.release) : detectRelease(text);
       const result = checkAnswerFile(text, release, { allowUnknown: options.allowUnknown ?? false, source: file });
@@ -123,9 +112,9 @@ export function registerAnswersCommands(program: Command): void {
     .option("--release <release>", "Packstack release of the file (default: detected)")
     .option("--keep-secrets", "store the file's passwords and keys in the cloud's secrets file, so regenerating keeps them")
     .action(async (file: string, options: ImportCliOptions) => {
-      const { readAnswerFileText } = await load<typeof import("../../packstack/files.js")>("../../packstack/files.js");
-      const { parseRelease } = await load<typeof import("../../packstack/catalog.js")>("../../packstack/catalog.js");
-      const { importAnswerFile } = await load<typeof import("../../packstack/import.js")>("../../packstack/import.js");
+      const { readAnswerFileText } = await import("../../packstack/files.js");
+      const { parseRelease } = await import("../../packstack/catalog.js");
+      const { importAnswerFile } = await import("../../packstack/import.js");
       const text = readAnswerFileText(file);
       const result = importAnswerFile(text, {
         source: file,
@@ -134,12 +123,12 @@ export function registerAnswersCommands(program: Command): void {
       });
       if (!options.out || options.out === STDOUT) writeStdout(result.yaml);
       else {
-        const fs = await load<typeof import("node:fs")>("node:fs");
+        const fs = await import("node:fs");
         fs.writeFileSync(options.out, result.yaml);
       }
       const secretCount = Object.keys(result.secrets).length;
       if (options.keepSecrets) {
-        const { openSecretStore } = await load<typeof import("../../packstack/secrets.js")>("../../packstack/secrets.js");
+        const { openSecretStore } = await import("../../packstack/secrets.js");
         const store = openSecretStore(result.spec.name);
         for (const [key, value] of Object.entries(result.secrets)) store.set(key, value);
         store.save();
@@ -162,16 +151,16 @@ export function registerAnswersCommands(program: Command): void {
     .option("--to <release>", "newer release")
     .option("--json", "print the differences as JSON")
     .action(async (a: string | undefined, b: string | undefined, options: DiffCliOptions) => {
-      const { RdoctlError } = await load<typeof import("../../errors.js")>("../../errors.js");
-      const { diffAnswerFiles, diffReleases, formatDiff } = await load<typeof import("../../packstack/diff.js")>("../../packstack/diff.js");
+      const { RdoctlError } = await import("../../errors.js");
+      const { diffAnswerFiles, diffReleases, formatDiff } = await import("../../packstack/diff.js");
       let diff;
       if (options.from || options.to) {
         if (!options.from || !options.to || a || b) throw new RdoctlError("answers diff: give either two files or both --from and --to", 2);
-        const { parseRelease } = await load<typeof import("../../packstack/catalog.js")>("../../packstack/catalog.js");
+        const { parseRelease } = await import("../../packstack/catalog.js");
         diff = diffReleases(parseRelease(options.from), parseRelease(options.to));
       } else {
         if (!a || !b) throw new RdoctlError("answers diff: give two answer files, or --from R1 --to R2", 2);
-        const { readAnswerFileText } = await load<typeof import("../../packstack/files.js")>("../../packstack/files.js");
+        const { readAnswerFileText } = await import("../../packstack/files.js");
         diff = diffAnswerFiles(readAnswerFileText(a), a, readAnswerFileText(b), b);
       }
       writeStdout(options.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
