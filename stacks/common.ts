@@ -3,7 +3,7 @@ import * as path from "node:path";
 import type { App, Construct } from "../src/cdktf";
 import { OpenStackCloud, type OpenStackCloudProps } from "../src/cloud";
 import { RdoctlError } from "../src/errors";
-import { loadInventory, type Topology } from "../src/topology";
+import { loadTopology, type Topology } from "../src/topology";
 
 /** How every stack of the app reaches the cloud. */
 export interface CloudStackProps {
@@ -26,13 +26,14 @@ export function addCloud(scope: Construct, props: CloudStackProps): OpenStackClo
 }
 
 /**
- * The topology the stacks read, when there is one: `$RDOCTL_INVENTORY`, else
- * inventories/all-in-one.yaml. Absent files mean no topology (and no topology checks); a file
- * that exists but is invalid is an error.
+ * The topology the stacks read, when there is one: `$RDOCTL_INVENTORY` (a YAML inventory or a
+ * TypeScript/JavaScript topology module, see loadTopology), else inventories/all-in-one.yaml.
+ * Absent files mean no topology (and no topology checks); a file that exists but is invalid is
+ * an error.
  */
 export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology | undefined {
   const file = env.RDOCTL_INVENTORY ?? path.join(__dirname, "..", "inventories", "all-in-one.yaml");
-  return fs.existsSync(file) ? loadInventory(file) : undefined;
+  return fs.existsSync(file) ? loadTopology(file) : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { RdoctlError } from "../errors";
-import { loadInventory } from "../topology/inventory";
+import { loadTopology } from "../topology/load";
 import { generateAnswers, openSecretStore, type SecretSource } from "../packstack";
 import { cloudPaths } from "../workspace";
 import type { AnswerInput, InstallContext } from "./context";
@@ -45,7 +45,7 @@ function displayMode(json: boolean | undefined): DisplayMode {
  * The answer file from the inventory and the cloud's secret store (created 0600 if missing).
  * With `persist: false` (dry runs) newly drawn secrets are not written: nothing changes anywhere.
  */
-function answersFor(topology: ReturnType<typeof loadInventory>, persist = true): () => AnswerInput {
+function answersFor(topology: ReturnType<typeof loadTopology>, persist = true): () => AnswerInput {
   return () => {
     const store = openSecretStore(topology.name);
     const secrets: SecretSource = persist
@@ -91,7 +91,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const reconnectTimeoutMs = positiveInt("--reconnect-timeout", options.reconnectTimeout, 600) * 1000;
   const readyTimeoutMs = positiveInt("--connect-timeout", options.connectTimeout, 10) * 1000;
   const keepaliveIntervalMs = positiveInt("--keepalive", options.keepalive, 1) * 1000;
-  const topology = loadInventory(inventory);
+  const topology = loadTopology(inventory);
   const lockFile = installLockFile(cloudPaths(topology.name).dir);
   // A dry run writes nothing locally, not even a lock.
   const attempt = options.dryRun ? undefined : InstallLock.acquire(lockFile);
@@ -150,7 +150,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
 
 /** `rdoctl install status INVENTORY`: the journal, and whether a Packstack run is live. */
 export async function runInstallStatus(inventory: string, options: { json?: boolean }): Promise<void> {
-  const topology = loadInventory(inventory);
+  const topology = loadTopology(inventory);
   const paths = cloudPaths(topology.name);
   const session = openSession({
     topology,

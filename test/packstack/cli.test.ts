@@ -147,5 +147,23 @@ describe("rdoctl answers", () => {
     const loaded = JSON.parse(fs.readFileSync(modulesOut, "utf8")) as string[];
     expect(loaded.some((m) => m.includes(`${path.sep}src${path.sep}packstack${path.sep}answers`))).toBe(true);
     expect(loaded.filter((m) => /node_modules[/\\](cdktf|constructs|ssh2|@cdktf)[/\\]|[/\\]src[/\\](cdktf|cloud[/\\]|install[/\\])/.test(m))).toEqual([]);
+    // The fixture itself runs under tsx's loader; the CommonJS API is what loadTopology adds for .ts files.
+    expect(loaded.filter((m) => TSX_CJS_API.test(m))).toEqual([]);
+  });
+
+  it("loads tsx's CommonJS API only for a TypeScript topology", () => {
+    const modulesOut = path.join(tmp, "modules-ts.json");
+    const topology = path.join(ROOT, "stacks", "topologies", "three-node.ts");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "fixtures", "loaded-modules.ts"), "answers", topology, "--secrets-test", "--out", path.join(tmp, "m-ts.txt")],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, RDOCTL_TEST_MODULES_OUT: modulesOut } },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const loaded = JSON.parse(fs.readFileSync(modulesOut, "utf8")) as string[];
+    expect(loaded.some((m) => TSX_CJS_API.test(m))).toBe(true);
   });
 });
+
+const TSX_CJS_API = /node_modules[/\\]tsx[/\\]dist[/\\]cjs[/\\]api[/\\]/;

@@ -42,7 +42,7 @@ export function registerAnswersCommands(program: Command): void {
   const answers = program
     .command("answers")
     .description("write a complete Packstack answer file for an inventory (and check, import, diff answer files)")
-    .argument("[inventory]", "inventory YAML file")
+    .argument("[inventory]", "inventory (YAML) or topology module (.ts/.js)")
     .option("--release <release>", "Packstack release to write for (default: the inventory's release)")
     .option("--out <file>", `where to write the file (mode 0600); "${STDOUT}" prints it, secrets included (default: .rdoctl/clouds/<cloud>/answers-<release>.txt)`)
     .option("--secrets-test", "use the deterministic test secret source (for examples and tests; NOT for real clouds)")
@@ -53,13 +53,13 @@ export function registerAnswersCommands(program: Command): void {
       const { RdoctlError } = await import("../../errors.js");
       if (!inventory) throw new RdoctlError("answers: missing INVENTORY (see rdoctl answers --help)", 2);
       const path = await import("node:path");
-      const { loadInventory } = await import("../../topology/inventory.js");
+      const { loadTopology } = await import("../../topology/load.js");
       const { parseRelease } = await import("../../packstack/catalog.js");
       const { generateAnswers } = await import("../../packstack/answers.js");
       const { DeterministicSecretSource, openSecretStore } = await import("../../packstack/secrets.js");
       const { writeAnswerFile } = await import("../../packstack/files.js");
       const { cloudPaths } = await import("../../workspace.js");
-      const topology = loadInventory(inventory);
+      const topology = loadTopology(inventory);
       const release = options.release ? parseRelease(options.release) : topology.release;
       const secrets = options.secretsTest ? new DeterministicSecretSource(topology.name) : openSecretStore(topology.name);
       const file = generateAnswers(topology, { release, secrets });

@@ -9,7 +9,7 @@ export function registerInstallCommands(program: Command): void {
       "install RDO over SSH: preflight, prepare, deployer, answers, run (Packstack, detached), collect, verify; " +
         "a rerun skips what is done. Exit codes: 0 ok, 1 failure (diagnosis printed), 2 usage, 130 interrupted",
     )
-    .argument("<inventory>", "inventory YAML file")
+    .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .option("--from <phase>", "force this phase and every later one (preflight, prepare, deployer, answers, run, collect, verify)")
     .option("--only <phase>", "run only this phase (forced)")
     .option("--accept-new-host-keys", "accept and record host keys not seen before (changed keys are always refused)")
@@ -26,7 +26,7 @@ export function registerInstallCommands(program: Command): void {
   install
     .command("status")
     .description("the install journal of a cloud, and whether a Packstack run is live on its deployer")
-    .argument("<inventory>", "inventory YAML file")
+    .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .option("--json", "print as JSON")
     .action(async (inventory: string, flags: { json?: boolean }) => {
       const { runInstallStatus } = await import("../../install/cli-run.js");

@@ -8,12 +8,12 @@ interface ValidateOptions {
 export function registerValidateCommand(program: Command): void {
   program
     .command("validate")
-    .description("check an inventory: schema, defaults and cross-field rules; every problem with file:line:column")
-    .argument("<inventory>", "inventory YAML file")
+    .description("check an inventory or topology module: schema, defaults and cross-field rules; every problem with file:line:column")
+    .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .option("--json", "print the result as JSON on stdout")
     .option("--release <release>", "check against this release instead of the inventory's (e.g. before an upgrade)")
     .action(async (inventory: string, options: ValidateOptions) => {
-      const { loadInventory } = await import("../../topology/inventory.js");
+      const { loadTopology } = await import("../../topology/load.js");
       const { InventoryError } = await import("../../topology/issues.js");
       const { hostForRole, RELEASES } = await import("../../topology/model.js");
       const { RdoctlError } = await import("../../errors.js");
@@ -22,7 +22,7 @@ export function registerValidateCommand(program: Command): void {
         throw new RdoctlError(`--release ${options.release}: not a release rdoctl supports (${RELEASES.join(", ")})`, 2);
       }
       try {
-        const topology = loadInventory(inventory, release ? { release } : {});
+        const topology = loadTopology(inventory, release ? { release } : {});
         const controller = hostForRole(topology, "controller");
         const ext = topology.externalNetwork;
         const summary = {
