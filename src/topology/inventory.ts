@@ -77,8 +77,10 @@ export function parseInventory(text: string, file: string, options: InventoryOpt
     const at = firstAlias ?? { line: 1, column: 1 };
     throw new InventoryError([{ file, ...at, path: "<yaml>", message: `YAML aliases expand too much (${message})`, expected: `at most ${MAX_ALIAS_EXPANSION} alias uses` }]);
   }
-  const positions = collectPositions(doc, position);
+  // Positions are needed only to report issues, so a valid inventory never pays for the walk.
+  let positions: PositionMaps | undefined;
   const locate: Locator = (path, atKey) => {
+    positions ??= collectPositions(doc, position);
     // The field itself, else the nearest ancestor that was written (defaults have no position).
     for (let depth = path.length; depth >= 0; depth--) {
       const key = formatPath(path.slice(0, depth));
