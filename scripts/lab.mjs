@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The rdoctl test lab for humans: N CentOS-Stream-9-looking OpenSSH hosts on this machine to try
 // `rdoctl install` against (test/lab/README.md).
-//   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits
+//   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits, and write
+//                                                   its inventory.yaml with the `rdoctl install` command
 //   node scripts/lab.mjs status                     list labs, their hosts and whether sshd answers
 //   node scripts/lab.mjs down [ID...]               tear down the given labs (default: `up` and stale labs)
 //   node scripts/lab.mjs shell HOST [ID]            a root shell inside a host (all its namespaces)
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { argv, chalk, echo } from "zx";
 import { register } from "tsx/cjs/api";
 
@@ -17,6 +19,8 @@ register();
 const require = createRequire(import.meta.url);
 const lab = require("../test/lab/lab.ts");
 const registry = require("../test/lab/registry.ts");
+const inventory = require("../test/lab/inventory.ts");
+const REPO = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 function usage(code) {
   echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...] | shell HOST [ID]");
@@ -48,6 +52,30 @@ async function up() {
   echo(`  ssh config    ${running.sshConfigFile}`);
   echo(`  try           ssh -F ${running.sshConfigFile} ${running.hosts[0].name} hostnamectl`);
   echo(`  stop          node scripts/lab.mjs down ${running.id}`);
+  writeInventory(running);
+}
+
+/**
+ * The inventory of the whole lab (test/lab/inventory.ts) in the lab's state directory, and the
+ * command that installs it. rdoctl's state goes to the lab directory too (RDOCTL_HOME), so it
+ * leaves with `down` and never mixes with the checkout's `.rdoctl/`. HOME stays: host keys are
+ * pinned, so rdoctl writes nothing to ~/.ssh.
+ */
+function writeInventory(running) {
+  const dir = registry.labDir(running.id);
+  const file = join(dir, "inventory.yaml");
+  inventory.writeLabInventory(file, inventory.labCloudSpec(running, "lab"));
+  const roles = inventory.labRoles(running.hosts.length).map((r, i) => `${running.hosts[i].name}: ${r.join("+")}`);
+  // npx finds rdoctl only inside the checkout; elsewhere it would look it up on the registry.
+  const rdoctl = process.cwd() === REPO ? "npx rdoctl" : `node ${relative(process.cwd(), join(REPO, "bin", "rdoctl.js"))}`;
+  // The client key and the lab directory belong to root: whoever started the lab with sudo needs it again.
+  const sudo = process.env.SUDO_USER ? "sudo " : "";
+  const env = `RDOCTL_HOME=${join(dir, "rdoctl")}`;
+  echo("");
+  echo(`  inventory     ${file}  (${roles.join(", ")})`);
+  if (!existsSync(join(REPO, "dist", "src", "cli", "main.js"))) echo(`  build first   npx tsc -p tsconfig.json`);
+  echo(chalk.bold(`  install       ${sudo}${env} ${rdoctl} install ${file}`));
+  echo(`  then          ${sudo}${env} ${rdoctl} install status ${file}`);
 }
 
 async function status() {

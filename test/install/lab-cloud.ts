@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import type { Lab } from "../lab/lab";
+import { labTopologySpec } from "../lab/inventory";
 import type { Role, TopologySpec } from "../../src/topology/model";
 import type { InstallEvent } from "../../src/install/events";
 
@@ -48,22 +49,7 @@ export function labCloud(
   const home = path.join(dir, "rdoctl-home");
   const userHome = path.join(dir, "home");
   fs.mkdirSync(path.join(userHome, ".ssh"), { recursive: true, mode: 0o700 });
-  const spec: TopologySpec = {
-    name,
-    release: "2025.1",
-    domain: "rdoctl-lab.test",
-    hosts: roles.map((r, i) => {
-      const host = lab.hosts[i]!;
-      return {
-        name: host.name,
-        address: host.address,
-        fqdn: host.fqdn,
-        roles: r,
-        ssh: { keyFile: lab.clientKeyFile, hostKeys: [host.hostKeyFingerprint] },
-      };
-    }),
-    ...extra,
-  };
+  const spec = labTopologySpec(lab, name, roles, extra);
   const inventory = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(inventory, YAML.stringify(spec));
   return {
