@@ -365,24 +365,21 @@ export class GoFileParser {
   // ---- statements ----------------------------------------------------------------------
   /** Parses the block at token position `pos` (which must be `{`) into statements. */
   parseBlockAt(pos) {
-    const saved = { pos: this.pos, exprLev: this.exprLev };
-    this.pos = pos;
-    this.exprLev = 0;
-    try {
-      return this.parseBlock();
-    } finally {
-      this.pos = saved.pos;
-      this.exprLev = saved.exprLev;
-    }
+    return this.parseAt(pos, () => this.parseBlock());
   }
 
   /** Parses the expression at token position `pos`. */
   parseExprAt(pos) {
+    return this.parseAt(pos, () => this.parseElement());
+  }
+
+  /** Runs `parse` from token position `pos`, then puts the parser back where it was. */
+  parseAt(pos, parse) {
     const saved = { pos: this.pos, exprLev: this.exprLev };
     this.pos = pos;
     this.exprLev = 0;
     try {
-      return this.parseElement();
+      return parse();
     } finally {
       this.pos = saved.pos;
       this.exprLev = saved.exprLev;
