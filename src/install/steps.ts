@@ -76,7 +76,9 @@ export async function runSteps(ctx: InstallContext, phase: PhaseName, steps: rea
         const error = err instanceof Error ? err : new Error(String(err));
         // Redacted before journaling too: error messages carry remote stderr, and
         // `rdoctl install status` prints the journal.
-        const message = ctx.redactor.redact(ctx.signal.aborted ? `interrupted: ${error.message}` : error.message);
+        // An InterruptedError already says so; other errors after Ctrl-C get the cause in front.
+        const text = error instanceof InterruptedError ? error.message : ctx.signal.aborted ? `interrupted: ${error.message}` : error.message;
+        const message = ctx.redactor.redact(text);
         ctx.journal.fail(phase, step.host, hash, message);
         ctx.emit({ type: "step", phase, host: step.host, status: "failed", message });
         failures.push({ host: step.host, error });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InstallContext } from "../../src/install/context";
 import { Redactor, type InstallEvent } from "../../src/install/events";
 import { Journal, hashInputs, writeFileAtomic } from "../../src/install/journal";
-import { PhaseFailedError, runSteps } from "../../src/install/steps";
+import { InterruptedError, PhaseFailedError, runSteps } from "../../src/install/steps";
 
 describe("install journal", () => {
   let dir: string;
@@ -89,6 +89,32 @@ describe("install journal", () => {
     expect(text).not.toContain("word-42");
     expect(JSON.stringify(events)).not.toContain("word-42");
     expect(events).toContainEqual({ type: "step", phase: "prepare", host: "c1", status: "failed", message: expect.stringContaining("bad password ********") });
+  });
+
+  it("journals a step stopped by Ctrl-C as `interrupted`, said once", async () => {
+    const abort = new AbortController();
+    const events: InstallEvent[] = [];
+    const ctx = {
+      journal: Journal.load(file, "lab"),
+      redactor: new Redactor(),
+      emit: (e: InstallEvent) => events.push(e),
+      signal: abort.signal,
+      parallel: 2,
+    } as Partial<InstallContext> as InstallContext;
+    const stopped = (error: Error) => ({
+      phase: "run" as const,
+      host: "c1",
+      inputs: {},
+      run: async () => {
+        abort.abort();
+        throw error;
+      },
+    });
+    await expect(runSteps(ctx, "run", [stopped(new InterruptedError())], false)).rejects.toBeInstanceOf(InterruptedError);
+    expect(Journal.load(file, "lab").get("run", "c1")?.error).toBe("interrupted");
+    expect(events.at(-1)).toMatchObject({ type: "step", status: "failed", message: "interrupted" });
+    await expect(runSteps(ctx, "run", [stopped(new Error("connection lost"))], false)).rejects.toBeInstanceOf(InterruptedError);
+    expect(Journal.load(file, "lab").get("run", "c1")?.error).toBe("interrupted: connection lost");
   });
 
   it("writes atomically: a reader never sees a partial file", () => {
