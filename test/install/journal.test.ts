@@ -92,29 +92,31 @@ describe("install journal", () => {
   });
 
   it("journals a step stopped by Ctrl-C as `interrupted`, said once", async () => {
-    const abort = new AbortController();
     const events: InstallEvent[] = [];
-    const ctx = {
-      journal: Journal.load(file, "lab"),
-      redactor: new Redactor(),
-      emit: (e: InstallEvent) => events.push(e),
-      signal: abort.signal,
-      parallel: 2,
-    } as Partial<InstallContext> as InstallContext;
-    const stopped = (error: Error) => ({
-      phase: "run" as const,
-      host: "c1",
-      inputs: {},
-      run: async () => {
-        abort.abort();
-        throw error;
-      },
-    });
-    await expect(runSteps(ctx, "run", [stopped(new InterruptedError())], false)).rejects.toBeInstanceOf(InterruptedError);
-    expect(Journal.load(file, "lab").get("run", "c1")?.error).toBe("interrupted");
+    const stoppedBy = async (error: Error) => {
+      const abort = new AbortController();
+      const ctx = {
+        journal: Journal.load(file, "lab"),
+        redactor: new Redactor(),
+        emit: (e: InstallEvent) => events.push(e),
+        signal: abort.signal,
+        parallel: 2,
+      } as Partial<InstallContext> as InstallContext;
+      const step = {
+        phase: "run" as const,
+        host: "c1",
+        inputs: {},
+        run: async () => {
+          abort.abort();
+          throw error;
+        },
+      };
+      await expect(runSteps(ctx, "run", [step], false)).rejects.toBeInstanceOf(InterruptedError);
+      return Journal.load(file, "lab").get("run", "c1")?.error;
+    };
+    expect(await stoppedBy(new InterruptedError())).toBe("interrupted");
     expect(events.at(-1)).toMatchObject({ type: "step", status: "failed", message: "interrupted" });
-    await expect(runSteps(ctx, "run", [stopped(new Error("connection lost"))], false)).rejects.toBeInstanceOf(InterruptedError);
-    expect(Journal.load(file, "lab").get("run", "c1")?.error).toBe("interrupted: connection lost");
+    expect(await stoppedBy(new Error("connection lost"))).toBe("interrupted: connection lost");
   });
 
   it("writes atomically: a reader never sees a partial file", () => {
