@@ -4,7 +4,7 @@ import { generateAnswers, openSecretStore, type SecretSource } from "../packstac
 import { cloudPaths } from "../workspace";
 import type { AnswerInput, InstallContext } from "./context";
 import { diagnose, formatDiagnosis } from "./diagnose";
-import { createDisplay, type DisplayMode } from "./display";
+import { createDisplay, displayMode } from "./display";
 import { describeHolder, InstallLock, installLockFile, liveHolder, type LockHolder } from "./install-lock";
 import { install } from "./installer";
 import { isPhaseName, PHASES, type PhaseName } from "./phase-names";
@@ -35,10 +35,6 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new RdoctlError(`${flag} ${value}: expected a whole number ≥ 1`, 2);
   return n;
-}
-
-function displayMode(json: boolean | undefined): DisplayMode {
-  return json ? "json" : process.stdout.isTTY ? "tty" : "plain";
 }
 
 /**
@@ -97,7 +93,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const attempt = options.dryRun ? undefined : InstallLock.acquire(lockFile);
   const lock = attempt && "lock" in attempt ? attempt.lock : undefined;
   const heldBy = attempt && "heldBy" in attempt ? attempt.heldBy : undefined;
-  const display = createDisplay(displayMode(options.json));
+  const display = createDisplay(displayMode({ json: options.json, isTTY: process.stdout.isTTY }));
   const abort = new AbortController();
   const session = openSession({
     topology,

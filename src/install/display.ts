@@ -2,6 +2,18 @@ import type { EventSink, InstallEvent } from "./events";
 
 export type DisplayMode = "tty" | "plain" | "json";
 
+/**
+ * How to render: NDJSON with --json; the redrawn live area only on an interactive terminal.
+ * CI runners often give a pseudo-terminal (CI=true) whose log keeps every redraw as noise,
+ * and a dumb terminal cannot move the cursor: both get plain lines.
+ */
+export function displayMode(how: { json?: boolean; isTTY?: boolean; env?: NodeJS.ProcessEnv }): DisplayMode {
+  if (how.json) return "json";
+  const env = how.env ?? process.env;
+  const ci = env.CI !== undefined && env.CI !== "" && !/^(false|0|no)$/i.test(env.CI);
+  return how.isTTY && !ci && env.TERM !== "dumb" ? "tty" : "plain";
+}
+
 /** One event as a plain line (or nothing: some events only matter to the live view). */
 export function formatEvent(e: InstallEvent): string | undefined {
   switch (e.type) {

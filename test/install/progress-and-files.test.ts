@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { resolveTopology } from "../../src/topology";
-import { createDisplay, formatEvent } from "../../src/install/display";
+import { createDisplay, displayMode, formatEvent } from "../../src/install/display";
 import { Redactor, type InstallEvent } from "../../src/install/events";
 import { PackstackProgress } from "../../src/install/packstack-progress";
 import { cloudsYamlEntry, mergeCloudsYaml, openrcText, parseKeystonerc } from "../../src/install/phases/collect";
@@ -155,6 +155,16 @@ describe("output", () => {
     const json = createDisplay("json", out);
     json.sink({ type: "info", message: "hello" });
     expect(JSON.parse(text.trim())).toEqual({ type: "info", message: "hello" });
+  });
+
+  it("draws the live area only on an interactive terminal: never under CI=true, TERM=dumb or --json", () => {
+    expect(displayMode({ json: false, isTTY: true, env: {} })).toBe("tty");
+    expect(displayMode({ json: false, isTTY: false, env: {} })).toBe("plain");
+    expect(displayMode({ json: false, isTTY: true, env: { CI: "true" } })).toBe("plain");
+    expect(displayMode({ json: false, isTTY: true, env: { CI: "1" } })).toBe("plain");
+    expect(displayMode({ json: false, isTTY: true, env: { CI: "false" } })).toBe("tty");
+    expect(displayMode({ json: false, isTTY: true, env: { TERM: "dumb" } })).toBe("plain");
+    expect(displayMode({ json: true, isTTY: true, env: {} })).toBe("json");
   });
 
   it("redraws a live area on a terminal: running steps below, finished ones scrolled above", () => {
