@@ -38,6 +38,9 @@ const HEALTHY = [
   "@@clock",
   "1750000000",
   "Leap status     : Normal",
+  "@@commands",
+  "dnf /usr/bin/dnf",
+  "python3 /usr/bin/python3",
   "@@end",
   "",
 ].join("\n");
@@ -57,6 +60,7 @@ describe("preflight checks", () => {
     expect(facts.varFreeGiB).toBe(95);
     expect(facts.resolved["cmp.example.test"]).toEqual(["10.0.0.12"]);
     expect(factsScript(["a.example"])).toContain("getent ahosts");
+    expect(facts.commands).toEqual({ dnf: "/usr/bin/dnf", python3: "/usr/bin/python3" });
   });
 
   it("passes a healthy controller (memory just under the recommendation is a warning only)", () => {
@@ -75,11 +79,15 @@ describe("preflight checks", () => {
       .replace(/3: eth1.*\n/, "")
       .replace("cmp.example.test 10.0.0.12 ", "cmp.example.test ")
       .replace("1750000000", "1749999000")
-      .replace("Leap status     : Normal", "Leap status     : Not synchronised");
+      .replace("Leap status     : Normal", "Leap status     : Not synchronised")
+      .replace("dnf /usr/bin/dnf", "dnf ")
+      .replace("python3 /usr/bin/python3", "python3");
     const findings = evaluateHost(topology, topology.hosts[0]!, parseFacts(bad), 1750000000);
     const errors = findings.filter((f) => f.level === "error").map((f) => `${f.check}: ${f.message}`);
     expect(errors).toEqual([
       "os: Ubuntu 24.04 LTS is not supported by RDO 2025.1",
+      "commands: dnf is not installed (not on root's PATH); prepare installs the RDO repository and every package with it",
+      "commands: python3 is not installed (not on root's PATH); dnf, Packstack and the OpenStack clients run on it",
       "memory: 2048 MiB RAM, roles controller,network need at least 6144 MiB",
       "disk: 1 GiB free on /var, roles controller,network need at least 20 GiB",
       "interface: interface eth1 is missing (ip -o link shows lo, eth0)",

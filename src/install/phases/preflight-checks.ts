@@ -20,6 +20,13 @@ export interface HostFacts {
   readonly epochSeconds: number | undefined;
   /** From chronyc/timedatectl. */
   readonly clockSync: "yes" | "no" | "unknown";
+  /** Required command → its path on root's PATH ("" when missing); absent when not read. */
+  readonly commands: Readonly<Record<string, string>>;
+}
+
+/** Commands a host must have, with why (data/requirements.json). */
+function requiredCommands(): Array<[string, string]> {
+  return Object.entries(requirements.commands).filter(([name]) => !name.startsWith("$"));
 }
 
 /** The one read-only script that gathers {@link HostFacts}; sections start with `@@`. */
@@ -34,6 +41,7 @@ export function factsScript(namesToResolve: readonly string[]): string {
     "echo @@addrs; ip -o addr show 2>/dev/null",
     `echo @@resolve; for n in ${names}; do printf '%s ' "$n"; getent ahosts "$n" 2>/dev/null | awk '{print $1}' | sort -u | tr '\\n' ' '; echo; done`,
     "echo @@clock; date +%s; if command -v chronyc >/dev/null 2>&1 && chronyc tracking >/dev/null 2>&1; then chronyc tracking | grep -i '^Leap status'; elif command -v timedatectl >/dev/null 2>&1; then echo \"NTPSynchronized=$(timedatectl show -p NTPSynchronized --value 2>/dev/null)\"; else echo unknown; fi",
+    `echo @@commands; for c in ${requiredCommands().map(([c]) => c).join(" ")}; do printf '%s %s\\n' "$c" "$(command -v "$c" 2>/dev/null)"; done`,
     "echo @@end",
   ].join("\n");
 }
@@ -76,7 +84,13 @@ export function parseFacts(output: string): HostFacts {
     : /Leap status\s*:\s*Not synchronised|NTPSynchronized=no/i.test(syncLine)
       ? "no"
       : "unknown";
+  const commands: Record<string, string> = {};
+  for (const line of get("commands")) {
+    const [name, where] = line.trim().split(/\s+/);
+    if (name) commands[name] = where ?? "";
+  }
   return {
+    commands,
     osRelease,
     virtFlags: Number(get("virt")[0] ?? 0) || 0,
     memTotalMiB: mem ? Math.floor(Number(mem[1]) / 1024) : undefined,
@@ -134,6 +148,14 @@ export function evaluateHost(topology: Topology, host: Host, facts: HostFacts, l
   if (supported.some((s) => s.id === id && s.versionId === major)) add("os", "ok", pretty);
   else
     add("os", "error", `${pretty} is not supported by RDO ${topology.release}`, `supported: ${supported.map((s) => s.name).join(", ")}`);
+
+  // Commands rdoctl and Packstack rely on (not judged when the section is missing from the facts)
+  if (Object.keys(facts.commands).length > 0) {
+    for (const [command, why] of requiredCommands()) {
+      if (facts.commands[command]) add("commands", "ok", `${command} at ${facts.commands[command]}`);
+      else add("commands", "error", `${command} is not installed (not on root's PATH); ${why}`, `is this a ${supported.map((s) => s.name).join(" or ")} host?`);
+    }
+  }
 
   // CPU virtualization on compute hosts
   if (host.roles.includes("compute")) {
