@@ -28,11 +28,16 @@ export function addCloud(scope: Construct, props: CloudStackProps): OpenStackClo
 /**
  * The topology the stacks read, when there is one: `$RDOCTL_INVENTORY` (a YAML inventory or a
  * TypeScript/JavaScript topology module, see loadTopology), else inventories/all-in-one.yaml.
- * Absent files mean no topology (and no topology checks); a file that exists but is invalid is
- * an error.
+ * Without RDOCTL_INVENTORY, an absent default file means no topology (and no topology checks);
+ * a file named by RDOCTL_INVENTORY must exist, and a file that exists but is invalid is an error.
  */
 export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology | undefined {
-  const file = env.RDOCTL_INVENTORY ?? path.join(__dirname, "..", "inventories", "all-in-one.yaml");
+  const named = env.RDOCTL_INVENTORY;
+  if (named !== undefined && named !== "") {
+    if (!fs.existsSync(named)) throw new RdoctlError(`RDOCTL_INVENTORY=${named}: no such file; set it to an inventory or topology module, or unset it to use inventories/all-in-one.yaml`);
+    return loadTopology(named);
+  }
+  const file = path.join(__dirname, "..", "inventories", "all-in-one.yaml");
   return fs.existsSync(file) ? loadTopology(file) : undefined;
 }
 

@@ -59,7 +59,7 @@ describe("stacks", () => {
   });
 
   it("stacks work without any topology", () => {
-    expect(optionalTopology({ RDOCTL_INVENTORY: "/nonexistent/inventory.yaml" })).toBeUndefined();
+    expect(() => optionalTopology({ RDOCTL_INVENTORY: "/nonexistent/inventory.yaml" })).toThrow(/RDOCTL_INVENTORY=\/nonexistent\/inventory.yaml: no such file/);
     const out = synth(new LabBasicsStack(Testing.app(), "lab-basics"));
     expect(out.json.provider?.openstack?.[0]).toEqual({ cloud: "openstack" });
     expect(() => expectStackMatchesSchema(out.text)).not.toThrow();

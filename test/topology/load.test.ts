@@ -113,6 +113,15 @@ describe("stacks: RDOCTL_INVENTORY", () => {
     const { optionalTopology } = await import("../../stacks/common");
     expect(optionalTopology({ RDOCTL_INVENTORY: TS_TOPOLOGY })).toStrictEqual(loadInventory(YAML_INVENTORY));
   });
+
+  it("set to a missing file is an error naming the variable, not the default inventory", async () => {
+    const { optionalTopology } = await import("../../stacks/common");
+    const missing = join(tmp, "no-such-inventory.yaml");
+    expect(errorOf(() => optionalTopology({ RDOCTL_INVENTORY: missing })).message).toBe(
+      `RDOCTL_INVENTORY=${missing}: no such file; set it to an inventory or topology module, or unset it to use inventories/all-in-one.yaml`,
+    );
+    expect(optionalTopology({})?.name).toBe("all-in-one");
+  });
 });
 
 describe("compiled CLI with a TypeScript topology", () => {
