@@ -18,23 +18,29 @@ export function folderTimestamp(date = new Date()): string {
  * internal details of the cloud.
  */
 export async function fetchLogDir(ctx: InstallContext, host: string, remoteDir = PACKSTACK_LATEST_LOGS): Promise<string> {
+  const conn = await ctx.pool.get(host);
   const local = path.join(ctx.paths.artifacts, folderTimestamp());
   fs.mkdirSync(local, { recursive: true, mode: 0o700 });
   fs.chmodSync(ctx.paths.artifacts, 0o700);
   const tar = spawn("tar", ["-xf", "-", "-C", local], { stdio: ["pipe", "ignore", "pipe"] });
   let tarErr = "";
   tar.stderr.setEncoding("utf8").on("data", (d: string) => (tarErr += d));
-  const done = new Promise<void>((resolve, reject) => {
+  // A local tar that stopped reading makes writes fail with EPIPE: its exit status says why.
+  tar.stdin.on("error", () => undefined);
+  const unpacked = new Promise<void>((resolve, reject) => {
     tar.on("error", reject);
     tar.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`local tar exited ${code}: ${tarErr.trim()}`))));
   });
-  const conn = await ctx.pool.get(host);
-  try {
-    await conn.execRaw(`tar -C ${shQuote(remoteDir)}/ -cf - .`, (chunk) => tar.stdin.write(chunk), { phase: "collect" });
-  } finally {
-    tar.stdin.end();
+  const sent = conn
+    .execRaw(`tar -C ${shQuote(remoteDir)}/ -cf - .`, (chunk) => tar.stdin.write(chunk), { phase: "collect" })
+    .finally(() => tar.stdin.end());
+  // Both settle before either is reported: the remote error explains a local one, never the reverse.
+  const [remote, localTar] = await Promise.allSettled([sent, unpacked]);
+  const failure = remote.status === "rejected" ? remote.reason : localTar.status === "rejected" ? localTar.reason : undefined;
+  if (failure !== undefined) {
+    fs.rmSync(local, { recursive: true, force: true });
+    throw failure;
   }
-  await done;
   return local;
 }
 
