@@ -3,6 +3,7 @@ import { version } from "../../package.json";
 import { RdoctlError } from "../errors";
 import { registerAnswersCommands } from "./commands/answers";
 import { registerCheckCommand } from "./commands/check";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerInstallCommands } from "./commands/install";
 import { registerValidateCommand } from "./commands/validate";
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerAnswersCommands(program);
   registerCheckCommand(program);
+  registerDoctorCommand(program);
   registerInstallCommands(program);
   return program;
 }
