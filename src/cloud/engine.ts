@@ -237,3 +237,26 @@ export function engineEnv(layout: EngineLayout, engine: FoundEngine | undefined)
     ...(engine && !(engine.from === "PATH" && engine.kind === "terraform") ? { TERRAFORM_BINARY_NAME: engine.path } : {}),
   };
 }
+
+export interface EngineRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the located engine (`init`, `validate`, `providers schema -json` …) in `cwd` with the mirror's
+ * CLI configuration. OS_* variables are dropped: the provider turns a Required argument whose
+ * environment default is set into an optional one, so schema and validation would depend on the shell.
+ */
+export function runEngine(status: EngineStatus, args: readonly string[], cwd: string, extraEnv: Readonly<Record<string, string>> = {}): EngineRun {
+  if (!status.engine) throw new RdoctlError(status.problems.map((p) => `${p.what}: ${p.fix}`).join("; "));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_")));
+  const run = spawnSync(status.engine.path, [...args], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+    env: { ...env, ...status.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", ...extraEnv },
+  });
+  return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+}
