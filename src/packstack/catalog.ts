@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RELEASES, type Release } from "../topology/model";
+import { RELEASES, releaseNamed, releaseNamesList, type Release } from "../topology/model";
 import { RdoctlError } from "../errors";
 
 /**
@@ -123,10 +123,11 @@ export function isRelease(value: string): value is Release {
   return (RELEASES as readonly string[]).includes(value);
 }
 
-/** Parses a `--release` value; the error lists the supported releases. */
+/** Parses a `--release` value (a version or its codename); the error lists the supported releases. */
 export function parseRelease(value: string): Release {
-  if (isRelease(value)) return value;
-  throw new RdoctlError(`unknown release "${value}"; rdoctl supports ${RELEASES.join(", ")}`, 2);
+  const release = releaseNamed(value);
+  if (release) return release;
+  throw new RdoctlError(`unknown release "${value}"; rdoctl supports ${releaseNamesList()}`, 2);
 }
 
 const cache = new Map<Release, LoadedCatalog>();

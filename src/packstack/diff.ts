@@ -105,13 +105,27 @@ function cell(text: string | undefined, width: number): string {
   return value.length > width ? `${value.slice(0, width - 1)}…` : value;
 }
 
+/** Whether there is anything to report; `rdoctl answers diff` exits 1 then, like diff(1). */
+export function hasDifferences(diff: Diff): boolean {
+  return diff.changes.length > 0;
+}
+
+/** How a count of each kind of change reads: "1 added key", "15 changed values". */
+const COUNT_NOUNS: Readonly<Record<ChangeKind, readonly [string, string]>> = {
+  added: ["added key", "added keys"],
+  removed: ["removed key", "removed keys"],
+  choices: ["key with other choices", "keys with other choices"],
+  default: ["changed default", "changed defaults"],
+  value: ["changed value", "changed values"],
+};
+
 /** A plain-text table: key, change, from, to. */
 export function formatDiff(diff: Diff): string {
   if (diff.changes.length === 0) return `${diff.from} → ${diff.to}: no differences\n`;
   const counts = (["added", "removed", "choices", "default", "value"] as const)
     .map((kind) => [kind, diff.changes.filter((c) => c.change === kind).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${n} ${kind}`)
+    .map(([kind, n]) => `${n} ${COUNT_NOUNS[kind][n === 1 ? 0 : 1]}`)
     .join(", ");
   const rows = diff.changes.map((c) => [c.key, c.change, cell(c.from, 60), cell(c.to, 60)]);
   const header = ["key", "change", diff.from, diff.to];

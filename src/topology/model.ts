@@ -15,14 +15,29 @@ export type Release = (typeof RELEASES)[number];
 /** The release used when a topology or command names none: the newest general RDO release. */
 export const DEFAULT_RELEASE: Release = "2025.1";
 
-export const RELEASE_CODENAMES: Readonly<Record<Release, string>> = {
+export const RELEASE_CODENAMES = {
   "2023.1": "antelope",
   "2023.2": "bobcat",
   "2024.1": "caracal",
   "2024.2": "dalmatian",
   "2025.1": "epoxy",
   master: "flamingo",
-};
+} as const satisfies Readonly<Record<Release, string>>;
+export type ReleaseCodename = (typeof RELEASE_CODENAMES)[Release];
+
+/**
+ * The release a name stands for: a version (`2025.1`, `master`) or its codename (`epoxy`,
+ * any case), as operators and RDO's repositories (`centos9-epoxy`) call releases.
+ */
+export function releaseNamed(name: string): Release | undefined {
+  const lower = name.trim().toLowerCase();
+  return RELEASES.find((r) => r === lower || RELEASE_CODENAMES[r] === lower);
+}
+
+/** `2025.1 (epoxy), …`: the names {@link releaseNamed} accepts, for messages. */
+export function releaseNamesList(): string {
+  return RELEASES.map((r) => `${r} (${RELEASE_CODENAMES[r]})`).join(", ");
+}
 
 export const ROLES = ["controller", "network", "compute", "storage", "amqp", "database", "redis"] as const;
 /**
@@ -287,8 +302,8 @@ export type PackstackOverrides = Readonly<Record<string, string>>;
 export interface TopologySpec {
   /** Cloud name: names the state directory, the clouds.yaml entry and the secrets file. */
   readonly name: string;
-  /** @default {@link DEFAULT_RELEASE} */
-  readonly release?: Release;
+  /** A version or its codename (`epoxy`). @default {@link DEFAULT_RELEASE} */
+  readonly release?: Release | ReleaseCodename;
   /** DNS domain for host FQDNs. @default "localdomain" */
   readonly domain?: string;
   readonly hosts: readonly HostSpec[];

@@ -1,5 +1,6 @@
 import {
   DEFAULT_RELEASE,
+  releaseNamed,
   type ExternalNetwork,
   type ExternalNetworkSpec,
   type Host,
@@ -28,7 +29,7 @@ export function resolveTopology(spec: TopologySpec): Topology {
   const externalNetwork = spec.externalNetwork && resolveExternalNetwork(spec.externalNetwork);
   return {
     name: spec.name,
-    release: spec.release ?? DEFAULT_RELEASE,
+    release: (spec.release !== undefined ? releaseNamed(spec.release) : undefined) ?? DEFAULT_RELEASE,
     domain,
     hosts,
     deployer: spec.deployer ?? controller?.name ?? "",

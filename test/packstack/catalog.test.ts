@@ -10,7 +10,14 @@ describe("catalogs", () => {
   it("are found from the source tree and cached per release", () => {
     expect(packstackDataDir()).toMatch(/data[/\\]packstack$/);
     expect(loadCatalog("2024.1")).toBe(loadCatalog("2024.1"));
-    expect(() => parseRelease("2026.1")).toThrow('unknown release "2026.1"; rdoctl supports 2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master');
+    expect(() => parseRelease("2026.1")).toThrow('unknown release "2026.1"; rdoctl supports 2023.1 (antelope), 2023.2 (bobcat), 2024.1 (caracal), 2024.2 (dalmatian), 2025.1 (epoxy), master (flamingo)');
+  });
+
+  it("release codenames are aliases of their versions, in any case", () => {
+    expect(parseRelease("epoxy")).toBe("2025.1");
+    expect(parseRelease("Dalmatian")).toBe("2024.2");
+    expect(parseRelease("flamingo")).toBe("master");
+    expect(parseRelease("2023.1")).toBe("2023.1");
   });
 
   it.each(RELEASES)("%s: every validator and processor it names is implemented", (release) => {

@@ -59,7 +59,7 @@ describe("rdoctl answers", () => {
     expect(missing.stderr).toBe(`rdoctl: ${path.join(tmp, "nope.yaml")}: inventory not found\n`);
     const release = await rdoctl("answers", aio, "--release", "zed");
     expect(release.code).toBe(2);
-    expect(release.stderr).toBe('rdoctl: unknown release "zed"; rdoctl supports 2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master\n');
+    expect(release.stderr).toBe('rdoctl: unknown release "zed"; rdoctl supports 2023.1 (antelope), 2023.2 (bobcat), 2024.1 (caracal), 2024.2 (dalmatian), 2025.1 (epoxy), master (flamingo)\n');
   });
 
   it("check: exit 0 when Packstack accepts and nothing is ignored, 1 otherwise", async () => {
@@ -116,7 +116,7 @@ describe("rdoctl answers", () => {
 
   it("diff: releases and files, table and JSON; usage errors exit 2", async () => {
     const table = await rdoctl("answers", "diff", "--from", "2023.2", "--to", "2024.1");
-    expect(table.stdout.split("\n")[0]).toBe("2023.2 → 2024.1: 4 removed, 1 choices");
+    expect(table.stdout.split("\n")[0]).toBe("2023.2 → 2024.1: 4 removed keys, 1 key with other choices");
     const json = await rdoctl("answers", "diff", "--from", "2024.1", "--to", "2024.2", "--json");
     expect((JSON.parse(json.stdout) as { changes: unknown[] }).changes).toHaveLength(3);
     const a = path.join(tmp, "d1.txt");

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateAnswers, isSecretParam } from "../../src/packstack/answers";
 import { loadCatalog, packstackDataDir, referenceAnswerFile } from "../../src/packstack/catalog";
-import { diffAnswerFiles, diffReleases, formatDiff } from "../../src/packstack/diff";
+import { diffAnswerFiles, diffReleases, formatDiff, hasDifferences } from "../../src/packstack/diff";
 import { detectRelease, importAnswerFile } from "../../src/packstack/import";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
 import { valuesOfRenderedFile } from "../../src/packstack/writer";
@@ -135,6 +135,16 @@ describe("answers diff", () => {
     const removed = diffReleases("2023.2", "2024.1").changes.filter((c) => c.change === "removed").map((c) => c.key);
     expect(removed).toEqual(["CONFIG_SAHARA_INSTALL", "CONFIG_SAHARA_HOST", "CONFIG_SAHARA_DB_PW", "CONFIG_SAHARA_KS_PW"]);
     expect(formatDiff(diffReleases("2023.1", "2023.2"))).toBe("2023.1 → 2023.2: no differences\n");
+  });
+
+  it("counts read as English and say whether there is any difference (the exit status)", () => {
+    expect(formatDiff(diffReleases("2024.1", "2024.2")).split("\n")[0]).toBe("2024.1 → 2024.2: 1 removed key, 2 keys with other choices");
+    expect(hasDifferences(diffReleases("2024.1", "2024.2"))).toBe(true);
+    expect(hasDifferences(diffReleases("2023.1", "2023.2"))).toBe(false);
+    const a = referenceAnswerFile("2025.1");
+    const b = a.replace("CONFIG_DEBUG_MODE=n", "CONFIG_DEBUG_MODE=y").replace("CONFIG_NTP_SERVERS=", "CONFIG_NTP_SERVERS=192.0.2.1");
+    expect(formatDiff(diffAnswerFiles(a, "a", b, "b")).split("\n")[0]).toBe("a → b: 2 changed values");
+    expect(hasDifferences(diffAnswerFiles(a, "a", a, "a"))).toBe(false);
   });
 
   it("compares two answer files without showing secrets", () => {

@@ -107,6 +107,11 @@ describe("YAML details", () => {
     );
   });
 
+  it("takes a release codename as an alias of its version", () => {
+    expect(parseInventory(`${base}release: epoxy\n`, "x.yaml").release).toBe("2025.1");
+    expect(parseInventory(`${base}release: caracal\n`, "x.yaml").release).toBe("2024.1");
+  });
+
   it("reports a list used as a key, and shows an infinite number as written", () => {
     expect(() => parseInventory(`${base}? [a, b]\n: 1\n`, "x.yaml")).toThrow(/^x\.yaml:4:3: <yaml>: a key is a list or mapping \(expected a plain key such as name:\)$/);
     expect(() => parseInventory("name: lab\nhosts:\n  - {name: aio, address: 10.0.0.10, roles: [controller, compute], ssh: {port: .inf}}\n", "x.yaml")).toThrow(

@@ -157,7 +157,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "5:5: hosts[0].adress: unknown key \"adress\"; did you mean \"address\"?",
   ],
   "unknown-release.yaml": [
-    "3:10: release: \"2025.2\" is not allowed (expected one of 2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master)",
+    "3:10: release: \"2025.2\" is not allowed (expected one of 2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master, antelope, bobcat, caracal, dalmatian, epoxy, flamingo)",
   ],
   "unknown-ssh-key.yaml": [
     "9:7: hosts[0].ssh.prot: unknown key \"prot\"; did you mean \"port\"?",
@@ -283,7 +283,7 @@ describe("rdoctl validate (compiled CLI)", () => {
     expect(older.stdout).toContain("release 2024.2");
     const bad = run("inventories/all-in-one.yaml", "--release", "2026.1");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe("rdoctl: --release 2026.1: not a release rdoctl supports (2023.1, 2023.2, 2024.1, 2024.2, 2025.1, master)\n");
+    expect(bad.stderr).toBe("rdoctl: --release 2026.1: not a release rdoctl supports (2023.1 (antelope), 2023.2 (bobcat), 2024.1 (caracal), 2024.2 (dalmatian), 2025.1 (epoxy), master (flamingo))\n");
   });
 
   it("a missing file is a clear error with exit 1", () => {

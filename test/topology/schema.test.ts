@@ -12,6 +12,7 @@ import {
   NEUTRON_L2_AGENTS,
   type NeutronSpec,
   RELEASES,
+  RELEASE_CODENAMES,
   ROLES,
   RULES,
   SERVICE_NAMES,
@@ -44,7 +45,7 @@ function fields<T>(keys: Record<keyof T, true>): string[] {
 
 describe("inventory schema agrees with model.ts", () => {
   it("enums equal the model's constants", () => {
-    expect(prop(root, "release")["enum"]).toEqual([...RELEASES]);
+    expect(prop(root, "release")["enum"]).toEqual([...RELEASES, ...RELEASES.map((r) => RELEASE_CODENAMES[r])]);
     expect((prop(prop(root, "hosts")["items"] as JsonSchema, "roles")["items"] as JsonSchema)["enum"]).toEqual([...ROLES]);
     expect(prop(root, "services", "neutron", "l2Agent")["enum"]).toEqual([...NEUTRON_L2_AGENTS]);
     expect(deref(prop(root, "services", "neutron", "typeDrivers")["items"] as JsonSchema)["enum"]).toEqual([...NETWORK_TYPES]);
