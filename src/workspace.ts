@@ -1,18 +1,32 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import * as fs from "node:fs";
 import { RdoctlError } from "./errors";
 
 /**
  * Where rdoctl keeps per-cloud state on the operator's machine: secrets, the install journal,
  * fetched credentials and logs. Never inside git (the project's .gitignore lists `.rdoctl/`).
  *
- * `RDOCTL_HOME` moves it; the default is `.rdoctl/` in the current directory so a project
- * checkout carries its clouds' state beside it.
+ * `RDOCTL_HOME` moves it; the default is one per-user place, `$XDG_STATE_HOME/rdoctl`
+ * (`~/.local/state/rdoctl`), so every command finds a cloud's state wherever it runs.
  */
 export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.RDOCTL_HOME;
   if (configured) return path.resolve(configured.replace(/^~(?=$|\/)/, os.homedir()));
-  return path.resolve(".rdoctl");
+  const stateHome = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : path.join(os.homedir(), ".local", "state");
+  return path.join(stateHome, "rdoctl");
+}
+
+/**
+ * State left in `./.rdoctl/` by rdoctl before the per-user default: refused rather than
+ * silently starting over (new secrets would not match the installed cloud).
+ */
+function refuseOldDefault(cloud: string, root: string): void {
+  const old = path.resolve(".rdoctl", "clouds", cloud);
+  if (process.env.RDOCTL_HOME || old === path.join(root, "clouds", cloud)) return;
+  if (fs.existsSync(old) && !fs.existsSync(path.join(root, "clouds", cloud))) {
+    throw new RdoctlError(`cloud ${cloud}'s state is in ${old} (the old default place); move it: mkdir -p ${path.join(root, "clouds")} && mv ${old} ${path.join(root, "clouds")}/ (or set RDOCTL_HOME=${path.resolve(".rdoctl")})`);
+  }
 }
 
 export interface CloudPaths {
@@ -35,9 +49,13 @@ export interface CloudPaths {
   readonly knownHosts: string;
 }
 
-export function cloudPaths(cloud: string, root: string = workspaceRoot()): CloudPaths {
+export function cloudPaths(cloud: string, root?: string): CloudPaths {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(cloud)) {
     throw new RdoctlError(`cloud name ${JSON.stringify(cloud)} cannot name a directory (letters, digits, . _ -)`);
+  }
+  if (root === undefined) {
+    root = workspaceRoot();
+    refuseOldDefault(cloud, root);
   }
   const dir = path.join(root, "clouds", cloud);
   return {

@@ -144,7 +144,10 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   }
 }
 
-/** `rdoctl install status INVENTORY`: the journal, and whether a Packstack run is live. */
+/**
+ * `rdoctl install status INVENTORY`: the journal, and whether a Packstack run is live. Exits 1
+ * (after printing what is known) when the deployer cannot be asked: "no run" would be a guess.
+ */
 export async function runInstallStatus(inventory: string, options: { json?: boolean }): Promise<void> {
   const topology = loadTopology(inventory);
   const paths = cloudPaths(topology.name);
@@ -167,6 +170,7 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
     } catch (err) {
       liveError = (err as Error).message;
     }
+    if (liveError) process.exitCode = 1;
     if (options.json) {
       process.stdout.write(JSON.stringify({ cloud: topology.name, journal: paths.journal, steps, lock: holder ?? null, packstack: live ?? null, error: liveError ?? null }) + "\n");
       return;
@@ -179,7 +183,7 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
       }
     }
     if (holder) lines.push(`rdoctl install: running (${describeHolder(holder)}; lock ${lockFile})`);
-    if (liveError) lines.push(`packstack: cannot ask the deployer (${liveError})`);
+    if (liveError) lines.push(`packstack: cannot ask the deployer ${topology.deployer} (${liveError}); run state unknown`);
     else if (!live) lines.push("packstack: no run recorded on the deployer");
     else
       lines.push(
