@@ -27,14 +27,29 @@ function heatStack(id: string, template: HotTemplate, parameters: Record<string,
 }
 
 describe("HeatStack", () => {
-  it("renders the typed template as YAML for Heat, with parameters as strings", () => {
+  it("hands Heat the template and environment under the one key provider 3.4.0 reads (Bin), with every parameter as a string", () => {
     const out = synth(heatStack("ok", TEMPLATE));
     const stack = onlyResource(out, "openstack_orchestration_stack_v1");
-    expect(stack.parameters).toEqual({ key: "lab" });
-    const templateOpts = stack.template_opts as { Template: string };
-    const rendered = parse(templateOpts.Template) as HotTemplate;
+    // Heat reads every parameter back, so defaults are passed too and a second plan sees no change.
+    expect(stack.parameters).toEqual({ image: "cirros", key: "lab" });
+    // buildTE in the provider's orchestration_stack_v1.go reads Bin, URL and Files and drops any other key.
+    expect(Object.keys(stack.template_opts as object)).toEqual(["Bin"]);
+    const templateOpts = stack.template_opts as { Bin: string };
+    const rendered = parse(templateOpts.Bin) as HotTemplate;
     expect(rendered).toEqual(TEMPLATE);
-    expect(templateOpts.Template).toMatch(/^heat_template_version: 2021-04-16$/m);
+    expect(templateOpts.Bin).toMatch(/^heat_template_version: 2021-04-16$/m);
+    // The provider always sends an environment; without Bin it sends none that Heat can parse.
+    expect(stack.environment_opts).toEqual({ Bin: "{}\n" });
+    expect(stack.lifecycle).toBeUndefined();
+  });
+
+  it("renders a given environment as YAML under Bin and leaves parameters it sets to it", () => {
+    const stack = new TerraformStack(Testing.app(), "env");
+    new OpenStackCloud(stack, "cloud", { cloud: "lab" });
+    new HeatStack(stack, "app", { name: "app", template: TEMPLATE, parameters: { key: "lab" }, environment: { parameter_defaults: { image: "fedora" } } });
+    const heat = onlyResource(synth(stack), "openstack_orchestration_stack_v1");
+    expect(parse((heat.environment_opts as { Bin: string }).Bin)).toEqual({ parameter_defaults: { image: "fedora" } });
+    expect(heat.parameters).toEqual({ key: "lab" });
   });
 
   it("fails synth naming the construct path and the dangling get_resource", () => {
@@ -88,14 +103,17 @@ describe("HeatStack", () => {
     new OpenStackCloud(stack, "cloud", { cloud: "lab" });
     const password = new TerraformVariable(stack, "db_password", { type: "string", sensitive: true });
     new HeatStack(stack, "app", { name: "app", template, parameters: { key: "lab", db_password: password.stringValue } });
-    expect(onlyResource(synth(stack), "openstack_orchestration_stack_v1").parameters).toEqual({ key: "lab", db_password: "${var.db_password}" });
+    const heat = onlyResource(synth(stack), "openstack_orchestration_stack_v1");
+    expect(heat.parameters).toEqual({ image: "cirros", key: "lab", db_password: "${var.db_password}" });
+    // Heat reads a hidden parameter back as "******": without this every plan would update the stack.
+    expect(heat.lifecycle).toEqual({ ignore_changes: ["parameters"] });
   });
 
   it("the app-template stack's Heat form validates and mirrors the VmGroup", () => {
     const stack = new AppTemplateStack(Testing.app(), "app-template", { cloud: { cloud: "lab" } });
     const out = synth(stack);
     const heat = onlyResource(out, "openstack_orchestration_stack_v1");
-    const template = parse((heat.template_opts as { Template: string }).Template) as HotTemplate;
+    const template = parse((heat.template_opts as { Bin: string }).Bin) as HotTemplate;
     expect(validateHot(template)).toEqual([]);
     const group = template.resources.web_group!.properties as { count: unknown; resource_def: { type: string } };
     expect(group.resource_def.type).toBe("OS::Nova::Server");

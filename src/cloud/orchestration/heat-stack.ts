@@ -71,19 +71,53 @@ export class HeatStack extends Construct {
       return problems;
     });
     this.templateYaml = renderHot(template);
+    const environment = props.environment ?? {};
+    const hasHidden = Object.values(template.parameters ?? {}).some((parameter) => parameter.hidden === true);
     this.resource = new OrchestrationStackV1(this, "stack", {
       name: props.name,
-      templateOpts: { Template: this.templateYaml },
-      environmentOpts: props.environment ? { Environment: stringify(props.environment, { lineWidth: 0 }) } : undefined,
-      parameters: props.parameters ? toHeatParameters(props.parameters) : undefined,
+      // Provider 3.4.0 reads only the keys Bin (the document), URL and Files of these maps (see
+      // buildTE in its orchestration_stack_v1.go); any other key is dropped without a word and Heat
+      // gets no template. It always sends an environment, so one is always given, `{}` when empty.
+      templateOpts: { Bin: this.templateYaml },
+      environmentOpts: { Bin: Object.keys(environment).length > 0 ? stringify(environment, { lineWidth: 0 }) : "{}\n" },
+      parameters: toHeatParameters(withDefaults(template, props.parameters ?? {}, environment)),
       timeout: props.timeoutMinutes,
       disableRollback: props.disableRollback,
+      // Heat reads every parameter back with hidden ones as "******", so the provider would see a
+      // change on every plan; with a hidden parameter, a new value needs a replace (`cdktf deploy`
+      // after `-replace`) rather than an in-place update.
+      ...(hasHidden ? { lifecycle: { ignoreChanges: ["parameters"] } } : {}),
     });
   }
 }
 
+/**
+ * The parameters with every template default filled in: Heat reports all of a stack's parameters
+ * (the provider stores what it reads back), so one left to its default would show up as a change
+ * in every later plan. A parameter the environment sets keeps that value.
+ */
+function withDefaults(
+  template: HotTemplate,
+  given: Readonly<Record<string, HotParameterValue>>,
+  environment: Readonly<Record<string, unknown>>,
+): Record<string, HotParameterValue> {
+  const fromEnvironment = new Set(
+    ["parameters", "parameter_defaults"].flatMap((section) => Object.keys((environment[section] as Record<string, unknown> | undefined) ?? {})),
+  );
+  const out: Record<string, HotParameterValue> = {};
+  for (const [name, parameter] of Object.entries(template.parameters ?? {})) {
+    if (name in given) continue;
+    if (fromEnvironment.has(name) || parameter.default === undefined || parameter.default === null) continue;
+    const value = parameter.default;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") out[name] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === "string")) out[name] = value as readonly string[];
+  }
+  return { ...out, ...given };
+}
+
 /** The provider passes parameters as a map of strings; lists go comma-joined as Heat parses them. */
-function toHeatParameters(parameters: Readonly<Record<string, HotParameterValue>>): Record<string, string> {
+function toHeatParameters(parameters: Readonly<Record<string, HotParameterValue>>): Record<string, string> | undefined {
+  if (Object.keys(parameters).length === 0) return undefined;
   return Object.fromEntries(
     Object.entries(parameters).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]),
   );
