@@ -1,7 +1,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import * as fs from "node:fs";
-import { RdoctlError } from "./errors";
+import { fileSystemError, isErrnoException, RdoctlError } from "./errors";
 
 /**
  * Where rdoctl keeps per-cloud state on the operator's machine: secrets, the install journal,
@@ -47,6 +47,8 @@ export interface CloudPaths {
   readonly cloudsYaml: string;
   /** Host keys accepted for this cloud's hosts (OpenSSH known_hosts format). */
   readonly knownHosts: string;
+  /** Answer files `rdoctl answers` wrote from the secrets store, so `rdoctl secrets set|rotate` can regenerate them. */
+  readonly answerFiles: string;
 }
 
 export function cloudPaths(cloud: string, root?: string): CloudPaths {
@@ -68,5 +70,20 @@ export function cloudPaths(cloud: string, root?: string): CloudPaths {
     openrc: path.join(dir, "admin-openrc.sh"),
     cloudsYaml: path.join(dir, "clouds.yaml"),
     knownHosts: path.join(dir, "known_hosts"),
+    answerFiles: path.join(dir, "answer-files.json"),
   };
+}
+
+/**
+ * Creates `dir` (and its parents) for a cloud's state: mode 0700, repaired when wider, since it
+ * holds secrets and answer files. A problem is one line naming the directory.
+ */
+export function ensurePrivateDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if ((fs.statSync(dir).mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
+  } catch (err) {
+    if (isErrnoException(err)) throw fileSystemError(err, { todo: "make it writable, or set RDOCTL_HOME to a writable directory" });
+    throw err;
+  }
 }

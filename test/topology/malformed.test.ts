@@ -265,7 +265,7 @@ describe("rdoctl validate (compiled CLI)", () => {
     const report = JSON.parse(result.stdout) as { valid: boolean; issues: unknown[] };
     expect(report.valid).toBe(false);
     expect(report.issues).toEqual([
-      { file, line: 9, column: 7, path: "hosts[0].ssh.prot", message: 'unknown key "prot"; did you mean "port"?' },
+      { rule: "schema", severity: "error", file, line: 9, column: 7, path: "hosts[0].ssh.prot", message: 'unknown key "prot"; did you mean "port"?' },
     ]);
   });
 
@@ -283,7 +283,7 @@ describe("rdoctl validate (compiled CLI)", () => {
     expect(older.stdout).toContain("release 2024.2");
     const bad = run("inventories/all-in-one.yaml", "--release", "2026.1");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe("rdoctl: --release 2026.1: not a release rdoctl supports (2023.1 (antelope), 2023.2 (bobcat), 2024.1 (caracal), 2024.2 (dalmatian), 2025.1 (epoxy), master (flamingo))\n");
+    expect(bad.stderr).toBe("rdoctl: --release 2026.1: not a release rdoctl supports (2023.1 (antelope), 2023.2 (bobcat), 2024.1 (caracal), 2024.2 (dalmatian), 2025.1 (epoxy), master (flamingo))\nusage: rdoctl validate [options] <inventory>  (`rdoctl validate --help` lists the options)\n");
   });
 
   it("a missing file is a clear error with exit 1", () => {

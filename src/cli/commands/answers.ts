@@ -24,6 +24,7 @@ interface ImportCliOptions {
   readonly name?: string;
   readonly release?: string;
   readonly keepSecrets?: boolean;
+  readonly json?: boolean;
 }
 
 interface DiffCliOptions {
@@ -51,32 +52,22 @@ export function registerAnswersCommands(program: Command): void {
     .enablePositionalOptions()
     .action(async (inventory: string | undefined, options: GenerateCliOptions) => {
       const { RdoctlError } = await import("../../errors.js");
-      if (!inventory) throw new RdoctlError("answers: missing INVENTORY (see rdoctl answers --help)", 2);
-      const path = await import("node:path");
-      const { loadTopology } = await import("../../topology/load.js");
-      const { parseRelease } = await import("../../packstack/catalog.js");
-      const { generateAnswers } = await import("../../packstack/answers.js");
-      const { DeterministicSecretSource, openSecretStore } = await import("../../packstack/secrets.js");
-      const { writeAnswerFile } = await import("../../packstack/files.js");
-      const { cloudPaths } = await import("../../workspace.js");
-      const topology = loadTopology(inventory);
-      const release = options.release ? parseRelease(options.release) : topology.release;
-      const secrets = options.secretsTest ? new DeterministicSecretSource(topology.name) : openSecretStore(topology.name);
-      const file = generateAnswers(topology, { release, secrets });
-      const summary = {
-        cloud: file.cloud,
-        release: file.release,
-        parameters: Object.keys(file.values).length,
-        secrets: secrets.description,
-      };
-      if (options.out === STDOUT) {
-        writeStdout(options.json ? `${JSON.stringify({ ...summary, text: file.text, values: file.values }, null, 2)}\n` : file.text);
+      if (!inventory) throw new RdoctlError("missing INVENTORY", 2, "usage");
+      const { writeEnvelope } = await import("../output.js");
+      const { writeAnswerFileFor } = await import("../answer-files.js");
+      const written = writeAnswerFileFor(inventory, {
+        ...(options.release ? { release: options.release } : {}),
+        out: options.out === STDOUT ? "stdout" : options.out,
+        secretsTest: options.secretsTest === true,
+      });
+      const summary = { cloud: written.cloud, release: written.release, parameters: Object.keys(written.values).length, secrets: written.secrets };
+      if (written.file === undefined) {
+        if (options.json) writeEnvelope("answers", 0, [], { ...summary, text: written.text, values: written.values });
+        else writeStdout(written.text);
         return;
       }
-      const out = options.out ?? path.join(cloudPaths(topology.name).dir, `answers-${release}.txt`);
-      writeAnswerFile(out, file.text);
-      if (options.json) writeStdout(`${JSON.stringify({ file: out, ...summary }, null, 2)}\n`);
-      else writeStdout(`wrote ${out}: Packstack ${release} answer file for cloud ${file.cloud}, ${summary.parameters} parameters, secrets from the ${secrets.description}\n`);
+      if (options.json) writeEnvelope("answers", 0, [], { file: written.file, ...summary });
+      else writeStdout(`wrote ${written.file}: Packstack ${written.release} answer file for cloud ${written.cloud}, ${summary.parameters} parameters, secrets from the ${written.secrets}\n`);
     });
 
   answers
@@ -88,19 +79,27 @@ export function registerAnswersCommands(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("--verbose", "also show what only the deployer can check (files, writeable directories)")
     .action(async (file: string, options: CheckCliOptions) => {
-      const { readAnswerFileText } = await import("../../packstack/files.js");
       const { parseRelease } = await import("../../packstack/catalog.js");
       const { detectRelease } = await import("../../packstack/import.js");
-      const { checkAnswerFile, formatCheckResult } = await import("../../packstack/check.js");
-      const text = readAnswerFileText(file);
+      const { checkAnswerFile } = await import("../../packstack/check.js");
+      const { checkIssues, checkVerdict, formatCheckFindings } = await import("../check-verdict.js");
+      const { plural, writeEnvelope } = await import("../output.js");
+      const { readTextInput } = await import("../../text-input.js");
+      const text = readTextInput(file, "answer file");
       const release = options.release ? parseRelease(options.release) : detectRelease(text);
       const result = checkAnswerFile(text, release, { allowUnknown: options.allowUnknown ?? false, source: file });
-      if (options.json) writeStdout(`${JSON.stringify({ file, releaseDetected: !options.release, ...result }, null, 2)}\n`);
-      else {
-        if (!options.release) writeStdout(`${file}: checking against Packstack ${release} (detected; pass --release to choose)\n`);
-        writeStdout(formatCheckResult(result, file, { maxPerKind: 20, notes: options.verbose ?? false }));
+      const verdict = checkVerdict(result, file);
+      const issues = checkIssues(result, file, options.verbose ?? false);
+      if (options.json) {
+        writeEnvelope("answers check", verdict.exitCode, issues, { file, releaseDetected: !options.release, verdict: verdict.text, ...result });
+      } else {
+        if (!options.release) process.stderr.write(`${file}: checking against Packstack ${release} (detected; pass --release to choose)\n`);
+        process.stderr.write(formatCheckFindings(result, file, { maxPerKind: 20, notes: options.verbose ?? false }));
+        const problems = issues.filter((issue) => issue.severity === "error").length;
+        if (problems > 0) process.stderr.write(`rdoctl: ${file}: ${plural(problems, "problem")}\n`);
+        writeStdout(`${verdict.text}\n`);
       }
-      if (!result.accepted || result.errors.length > 0) process.exitCode = 1;
+      if (verdict.exitCode !== 0) process.exitCode = verdict.exitCode;
     });
 
   answers
@@ -111,33 +110,55 @@ export function registerAnswersCommands(program: Command): void {
     .option("--name <cloud>", "cloud name (default: from the file name)")
     .option("--release <release>", "Packstack release of the file (default: detected)")
     .option("--keep-secrets", "store the file's passwords and keys in the cloud's secrets file, so regenerating keeps them")
+    .option("--json", "print the result as JSON (the inventory as `yaml`)")
     .action(async (file: string, options: ImportCliOptions) => {
-      const { readAnswerFileText } = await import("../../packstack/files.js");
       const { parseRelease } = await import("../../packstack/catalog.js");
       const { importAnswerFile } = await import("../../packstack/import.js");
-      const text = readAnswerFileText(file);
+      const { checkOutputFile, writingTo } = await import("../out-file.js");
+      const { writeEnvelope } = await import("../output.js");
+      const { readTextInput } = await import("../../text-input.js");
+      const toFile = options.out !== undefined && options.out !== STDOUT;
+      if (toFile) checkOutputFile(options.out!, "--out", "inventory.yaml");
+      const text = readTextInput(file, "answer file");
       const result = importAnswerFile(text, {
         source: file,
         ...(options.name ? { name: options.name } : {}),
         ...(options.release ? { release: parseRelease(options.release) } : {}),
       });
-      if (!options.out || options.out === STDOUT) writeStdout(result.yaml);
-      else {
-        const fs = await import("node:fs");
-        fs.writeFileSync(options.out, result.yaml);
-      }
       const secretCount = Object.keys(result.secrets).length;
+      let kept: string | undefined;
       if (options.keepSecrets) {
-        const { openSecretStore } = await import("../../packstack/secrets.js");
-        const store = openSecretStore(result.spec.name);
-        for (const [key, value] of Object.entries(result.secrets)) store.set(key, value);
-        store.save();
-        process.stderr.write(`rdoctl: kept ${secretCount} secrets of ${file} in ${store.file}\n`);
-      } else if (secretCount > 0) {
+        const { withSecretStore } = await import("../../packstack/secrets.js");
+        kept = withSecretStore(result.spec.name, (store) => {
+          for (const [key, value] of Object.entries(result.secrets)) store.set(key, value, { replace: true });
+          return store.file;
+        });
+      }
+      if (toFile) {
+        const fs = await import("node:fs");
+        writingTo(options.out!, () => fs.writeFileSync(options.out!, result.yaml));
+      }
+      const issues = result.issues.map((message) => ({ rule: "inventory", severity: "warning" as const, message }));
+      if (options.json) {
+        writeEnvelope("answers import", 0, issues, {
+          file,
+          cloud: result.spec.name,
+          release: result.release,
+          out: toFile ? options.out : null,
+          overrides: result.overrideKeys,
+          secrets: secretCount,
+          secretsKeptIn: kept ?? null,
+          ...(toFile ? {} : { yaml: result.yaml }),
+        });
+        return;
+      }
+      if (!toFile) writeStdout(result.yaml);
+      if (kept) process.stderr.write(`rdoctl: kept ${secretCount} secrets of ${file} in ${kept}\n`);
+      else if (secretCount > 0) {
         process.stderr.write(`rdoctl: ${secretCount} passwords and keys of ${file} are not in the inventory (--keep-secrets stores them for cloud ${result.spec.name})\n`);
       }
       for (const issue of result.issues) process.stderr.write(`rdoctl: warning: ${issue}\n`);
-      if (options.out && options.out !== STDOUT) {
+      if (toFile) {
         process.stderr.write(`rdoctl: wrote ${options.out}: cloud ${result.spec.name}, Packstack ${result.release}, ${result.overrideKeys.length} packstack overrides\n`);
       }
     });
@@ -153,16 +174,18 @@ export function registerAnswersCommands(program: Command): void {
     .action(async (a: string | undefined, b: string | undefined, options: DiffCliOptions) => {
       const { RdoctlError } = await import("../../errors.js");
       const { diffAnswerFiles, diffReleases, formatDiff } = await import("../../packstack/diff.js");
+      const { writeEnvelope } = await import("../output.js");
       let diff;
       if (options.from || options.to) {
-        if (!options.from || !options.to || a || b) throw new RdoctlError("answers diff: give either two files or both --from and --to", 2);
+        if (!options.from || !options.to || a || b) throw new RdoctlError("give either two files or both --from and --to", 2, "usage");
         const { parseRelease } = await import("../../packstack/catalog.js");
         diff = diffReleases(parseRelease(options.from), parseRelease(options.to));
       } else {
-        if (!a || !b) throw new RdoctlError("answers diff: give two answer files, or --from R1 --to R2", 2);
-        const { readAnswerFileText } = await import("../../packstack/files.js");
-        diff = diffAnswerFiles(readAnswerFileText(a), a, readAnswerFileText(b), b);
+        if (!a || !b) throw new RdoctlError("give two answer files, or --from R1 --to R2", 2, "usage");
+        const { readTextInput } = await import("../../text-input.js");
+        diff = diffAnswerFiles(readTextInput(a, "answer file"), a, readTextInput(b, "answer file"), b);
       }
-      writeStdout(options.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
+      if (options.json) writeEnvelope("answers diff", 0, [], { ...diff });
+      else writeStdout(formatDiff(diff));
     });
 }

@@ -19,10 +19,19 @@ export function registerCheckCommand(program: Command): void {
       const { runCheck, formatCheckReport } = await import("../../cloud/check/run-check.js");
       const report = runCheck({ ...(dir ? { target: dir } : {}), ...(options.schema ? { schemaFile: options.schema } : {}), strict: options.strict === true });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        const { writeEnvelope } = await import("../output.js");
+        const issues = report.findings.map((f) => ({
+          rule: f.rule,
+          severity: f.severity,
+          message: f.message,
+          file: f.file,
+          path: `${f.address}${f.attributePath ? `.${f.attributePath}` : ""}`,
+        }));
+        writeEnvelope("check", report.exitCode, issues, { ...report });
       } else {
+        // Findings are problems: stderr, like every command's; stdout stays empty.
         const text = formatCheckReport(report);
-        process.stdout.write(text.findings);
+        process.stderr.write(text.findings);
         process.stderr.write(text.summary);
       }
       if (report.exitCode !== 0) process.exitCode = report.exitCode;

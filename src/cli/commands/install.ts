@@ -7,7 +7,7 @@ export function registerInstallCommands(program: Command): void {
     .command("install")
     .description(
       "install RDO over SSH: preflight, prepare, deployer, answers, run (Packstack, detached), collect, verify; " +
-        "a rerun skips what is done. Exit codes: 0 ok, 1 failure (diagnosis printed), 2 usage, 130 interrupted",
+        "a rerun skips what is done. Exit codes: 0 ok, 1 failure (diagnosis printed), 2 usage, 130 interrupted; with --json the last NDJSON line is the result",
     )
     .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .option("--from <phase>", "force this phase and every later one (preflight, prepare, deployer, answers, run, collect, verify)")
@@ -22,6 +22,11 @@ export function registerInstallCommands(program: Command): void {
     .action(async (inventory: string, flags: InstallCommandOptions) => {
       const { runInstallCommand } = await import("../../install/cli-run.js");
       await runInstallCommand(inventory, flags);
+      if (flags.json) {
+        const { writeEnvelope } = await import("../output.js");
+        const exitCode = process.exitCode === undefined ? 0 : Number(process.exitCode);
+        writeEnvelope("install", exitCode, []);
+      }
     });
   install
     .command("status")

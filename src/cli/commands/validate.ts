@@ -15,11 +15,12 @@ export function registerValidateCommand(program: Command): void {
     .action(async (inventory: string, options: ValidateOptions) => {
       const { loadTopology } = await import("../../topology/load.js");
       const { InventoryError } = await import("../../topology/issues.js");
-      const { hostForRole, RELEASES } = await import("../../topology/model.js");
+      const { hostForRole, releaseNamed, releaseNamesList } = await import("../../topology/model.js");
       const { RdoctlError } = await import("../../errors.js");
-      const release = RELEASES.find((r) => r === options.release);
+      const { inventoryIssues, plural, writeEnvelope } = await import("../output.js");
+      const release = options.release === undefined ? undefined : releaseNamed(options.release);
       if (options.release !== undefined && release === undefined) {
-        throw new RdoctlError(`--release ${options.release}: not a release rdoctl supports (${RELEASES.join(", ")})`, 2);
+        throw new RdoctlError(`--release ${options.release}: not a release rdoctl supports (${releaseNamesList()})`, 2, "usage");
       }
       try {
         const topology = loadTopology(inventory, release ? { release } : {});
@@ -35,20 +36,18 @@ export function registerValidateCommand(program: Command): void {
           externalNetwork: ext?.cidr ?? null,
         };
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ file: inventory, valid: true, summary }, null, 2)}\n`);
+          writeEnvelope("validate", 0, [], { file: inventory, valid: true, summary });
         } else {
-          const hosts = `${summary.hosts} host${summary.hosts === 1 ? "" : "s"}`;
           const external = ext ? `, external network ${ext.cidr} on ${ext.bridge}` : "";
-          process.stdout.write(`${inventory}: valid: cloud ${topology.name}, release ${topology.release}, ${hosts}, controller ${controller.name}, ${summary.l2Agent}${external}\n`);
+          process.stdout.write(
+            `${inventory}: valid: cloud ${topology.name}, release ${topology.release}, ${plural(summary.hosts, "host")}, controller ${controller.name}, ${summary.l2Agent}${external}\n`,
+          );
         }
       } catch (err) {
         if (!(err instanceof InventoryError)) throw err;
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ file: inventory, valid: false, issues: err.issues }, null, 2)}\n`);
-        } else {
-          const count = err.issues.length;
-          process.stderr.write(`${err.message}\nrdoctl: ${inventory}: ${count} problem${count === 1 ? "" : "s"}\n`);
-        }
+        const issues = inventoryIssues(err)!;
+        process.stderr.write(`${err.message}\nrdoctl: ${inventory}: ${plural(issues.length, "problem")}\n`);
+        if (options.json) writeEnvelope("validate", 1, issues, { file: inventory, valid: false });
         process.exitCode = 1;
       }
     });
