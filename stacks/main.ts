@@ -1,21 +1,37 @@
 import { App } from "../src/cdktf";
+import { stateBackendFromEnv, useStateBackendEverywhere } from "../src/cloud/backend";
+import { RdoctlError } from "../src/errors";
 import { AppTemplateStack } from "./app-template";
 import { optionalTopology, synthesizeApp, type CloudStackProps } from "./common";
 import { IdentityStack } from "./identity";
+import { InstallStack } from "./install";
 import { LabBasicsStack } from "./lab-basics";
 
 /**
  * The cdktf app `cdktf synth` runs (cdktf.json). `RDOCTL_CLOUD=<name>` points the provider at a
  * cloud rdoctl installed; otherwise the clouds.yaml entry named after the topology (or
- * `openstack`) is used, wherever OS_CLIENT_CONFIG_FILE says.
+ * `openstack`) is used, wherever OS_CLIENT_CONFIG_FILE says. `RDOCTL_INSTALL=1` (with
+ * `RDOCTL_INVENTORY`) adds the `install` stack the day-1 stacks depend on, so `cdktf deploy '*'`
+ * installs the cloud first. `RDOCTL_STATE` chooses where the state lives (src/cloud/backend.ts).
  */
 const problems = synthesizeApp(new App(), (app) => {
   const topology = optionalTopology();
-  const installed = process.env.RDOCTL_CLOUD;
+  const inventory = process.env.RDOCTL_INSTALL === "1" ? process.env.RDOCTL_INVENTORY : undefined;
+  if (process.env.RDOCTL_INSTALL === "1" && (!inventory || !topology)) {
+    throw new RdoctlError("RDOCTL_INSTALL=1 needs RDOCTL_INVENTORY=<inventory of the hosts to install>");
+  }
+  const install = inventory && topology ? new InstallStack(app, "install", { topology, inventory }) : undefined;
+  const installed = process.env.RDOCTL_CLOUD ?? (install ? topology?.name : undefined);
   const props: CloudStackProps = installed ? { topology, cloud: { installed } } : { topology };
-  new LabBasicsStack(app, "lab-basics", props);
-  new IdentityStack(app, "identity", props);
-  new AppTemplateStack(app, "app-template", props);
+  const labBasics = new LabBasicsStack(app, "lab-basics", props);
+  const day1 = [labBasics, new IdentityStack(app, "identity", props), new AppTemplateStack(app, "app-template", props)];
+  if (install) {
+    // One `cdktf deploy '*'`: the install first, and app-template after the image, flavors and
+    // external network of lab-basics.
+    for (const stack of day1) stack.addDependency(install);
+    day1[2]!.addDependency(labBasics);
+  }
+  useStateBackendEverywhere(app, stateBackendFromEnv(process.env, topology?.name));
 });
 for (const problem of problems) process.stderr.write(`rdoctl: ${problem}\n`);
 if (problems.length > 0) process.exitCode = 1;
