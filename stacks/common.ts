@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { App, Construct } from "../src/cdktf";
+import type { Construct } from "../src/cdktf";
 import { OpenStackCloud, type OpenStackCloudProps } from "../src/cloud";
 import { RdoctlError } from "../src/errors";
 import { loadTopology, type Topology } from "../src/topology";
@@ -41,27 +41,5 @@ export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology
   return fs.existsSync(file) ? loadTopology(file) : undefined;
 }
 
-/**
- * Builds the app's stacks and synthesizes them, or returns what is wrong with the input: an
- * {@link RdoctlError} from the inventory or a construct's props, or the synth-time validations
- * that fail (`PATH: message`). `cdktf synth` shows the app's stderr as is, and a Node stack
- * trace there would bury the one line that says what to fix.
- */
-export function synthesizeApp(app: App, build: (app: App) => void): string[] {
-  try {
-    build(app);
-  } catch (err) {
-    if (err instanceof RdoctlError) return [err.message];
-    throw err;
-  }
-  try {
-    app.synth();
-  } catch (err) {
-    // cdktf throws failed validations as one Error; ask the constructs again, on this failure
-    // path only (some validations run `terraform version`), to report each with its path.
-    const failed = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-    if (failed.length > 0) return failed;
-    throw err;
-  }
-  return [];
-}
+/** The one-line reporting lives in the library, so an own cdktf app gets the same. */
+export { synthesizeApp } from "../src/cloud";

@@ -1,7 +1,7 @@
 import { Construct, TerraformLocal, TerraformVariable, Token } from "../cdktf";
 import { cloudPaths } from "../workspace";
 import { OpenstackProvider } from "./provider";
-import { invalidProps } from "./validation";
+import { addProblem } from "./validation";
 
 /**
  * Where Terraform finds the clouds.yaml that holds the credentials.
@@ -61,7 +61,7 @@ export class OpenStackCloud extends Construct {
   constructor(scope: Construct, id: string, props: OpenStackCloudProps) {
     super(scope, id);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(props.cloud)) {
-      throw invalidProps(this, `cloud ${JSON.stringify(props.cloud)} is not a clouds.yaml entry name (letters, digits, . _ -)`);
+      addProblem(this, `cloud ${JSON.stringify(props.cloud)} is not a clouds.yaml entry name (letters, digits, . _ -)`);
     }
     const source = props.cloudsYaml ?? { from: "environment" };
     const common = { region: props.region, alias: props.alias };

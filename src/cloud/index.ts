@@ -2,7 +2,9 @@
  * Day-1 constructs for an OpenStack cloud on terraform-provider-openstack: identity, images,
  * flavors, networks, storage, Heat and servers. Start a stack with {@link OpenStackCloud}.
  */
+export * from "./app";
 export * from "./cloud";
+export { addProblem, problemsOf } from "./validation";
 export * from "./identity/domain";
 export * from "./identity/group";
 export * from "./identity/project";

@@ -1,9 +1,34 @@
-import type { Construct } from "../cdktf";
+import type { Construct, IConstruct } from "../cdktf";
 import { RdoctlError } from "../errors";
 
 /**
- * Construction-time errors: the props themselves are wrong, so fail at once and say which
- * construct (its path in the tree), what is wrong and what would be accepted.
+ * Problems found while building a construct, collected rather than thrown (aws-cdk style): a
+ * construct records what is wrong with its props and goes on with a neutral value, so one synth
+ * reports every mistake of the app at once, each with its construct path. They are node
+ * validations, so `cdktf synth` (and `Testing.synth(stack, true)`) refuses to write the stack.
+ */
+const problemsByConstruct = new WeakMap<IConstruct, string[]>();
+
+/** Records a problem of `scope`'s props; see {@link synthesizeApp} for how it is reported. */
+export function addProblem(scope: IConstruct, message: string): void {
+  let problems = problemsByConstruct.get(scope);
+  if (!problems) {
+    const list: string[] = [];
+    problemsByConstruct.set(scope, list);
+    scope.node.addValidation({ validate: () => [...list] });
+    problems = list;
+  }
+  problems.push(message);
+}
+
+/** The problems recorded on `scope` itself (not its children). */
+export function problemsOf(scope: IConstruct): readonly string[] {
+  return problemsByConstruct.get(scope) ?? [];
+}
+
+/**
+ * An error for a construct whose caller cannot go on (a method asked for something that does
+ * not exist): thrown, one line naming the construct path.
  */
 export function invalidProps(scope: Construct, message: string): RdoctlError {
   return new RdoctlError(`${scope.node.path}: ${message}`);

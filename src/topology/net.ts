@@ -140,3 +140,81 @@ export function defaultAllocationPool(cidr: Cidr, gateway: string): { start: str
   if (first > last) return undefined;
   return { start: bigIntToIp(first, cidr.version), end: bigIntToIp(last, cidr.version) };
 }
+
+/** Which field of a subnet an address problem is about. */
+export type SubnetField = "cidr" | "gateway" | "allocationPool" | "allocationPool.start" | "allocationPool.end";
+
+export interface SubnetAddressIssue {
+  readonly field: SubnetField;
+  readonly message: string;
+  readonly expected: string;
+}
+
+export interface SubnetAddresses {
+  readonly cidr: string;
+  /** Absent: Neutron picks the first host address. */
+  readonly gateway?: string;
+  readonly allocationPool?: { readonly start: string; readonly end: string };
+}
+
+/**
+ * Neutron's address rules for a subnet, the one implementation behind both inventory
+ * validation (externalNetwork) and the network constructs: a network CIDR without host bits
+ * (Neutron refuses "10.20.30.5/24"), a gateway and pool inside it that are neither its network
+ * nor broadcast address, a pool in order that leaves the gateway out, and, without a pool,
+ * room for the default one. `poolUse` says what the addresses are for, in messages.
+ */
+export function subnetAddressIssues(subnet: SubnetAddresses, poolUse = "ports"): SubnetAddressIssue[] {
+  const cidr = parseCidr(subnet.cidr);
+  if (typeof cidr === "string") {
+    return [{ field: "cidr", message: `"${subnet.cidr}" is not a CIDR: ${cidr}`, expected: "a network such as 203.0.113.0/24" }];
+  }
+  const issues: SubnetAddressIssue[] = [];
+  if (cidr.written !== cidr.network) {
+    issues.push({ field: "cidr", message: `"${subnet.cidr}" has host bits set; did you mean "${formatCidr(cidr)}"?`, expected: "a network address" });
+  }
+  const hostAddress = `a host address inside ${formatCidr(cidr)}`;
+  const inside = (label: string, address: string): string | undefined => {
+    if (!ipVersion(address)) return `${label} "${address}" is not an IP address`;
+    if (!cidrContains(cidr, address)) return `${label} ${address} is outside ${formatCidr(cidr)}`;
+    const n = ipToBigInt(address);
+    if (cidr.version === 4 && cidr.prefix < 31 && (n === cidr.network || n === cidrLast(cidr))) {
+      return `${label} ${address} is the ${n === cidr.network ? "network" : "broadcast"} address of ${formatCidr(cidr)}`;
+    }
+    return undefined;
+  };
+  const gateway = subnet.gateway;
+  const gatewayProblem = gateway === undefined ? undefined : inside("gateway", gateway);
+  if (gatewayProblem) issues.push({ field: "gateway", message: gatewayProblem, expected: hostAddress });
+  const pool = subnet.allocationPool;
+  if (!pool) {
+    if (!gatewayProblem && !defaultAllocationPool(cidr, gateway ?? bigIntToIp(cidr.network + 1n, cidr.version))) {
+      issues.push({ field: "cidr", message: `${formatCidr(cidr)} leaves no address for ${poolUse}`, expected: "a larger network" });
+    }
+    return issues;
+  }
+  const startProblem = inside("allocation pool start", pool.start);
+  const endProblem = inside("allocation pool end", pool.end);
+  if (startProblem) issues.push({ field: "allocationPool.start", message: startProblem, expected: hostAddress });
+  if (endProblem) issues.push({ field: "allocationPool.end", message: endProblem, expected: hostAddress });
+  if (startProblem || endProblem) return issues;
+  const start = ipToBigInt(pool.start);
+  const end = ipToBigInt(pool.end);
+  if (start > end) {
+    issues.push({ field: "allocationPool", message: `the allocation pool starts (${pool.start}) after it ends (${pool.end})`, expected: "start <= end" });
+  } else if (gateway !== undefined && !gatewayProblem) {
+    const g = ipToBigInt(gateway);
+    if (g >= start && g <= end) {
+      issues.push({ field: "allocationPool", message: `the allocation pool ${pool.start}-${pool.end} contains the gateway ${gateway}`, expected: "a pool that leaves the gateway out" });
+    }
+  }
+  return issues;
+}
+
+/** Why a peer prefix (a security group rule's remote CIDR) is not acceptable, or undefined. */
+export function prefixIssue(text: string): { readonly message: string; readonly expected: string } | undefined {
+  const cidr = parseCidr(text);
+  if (typeof cidr === "string") return { message: `"${text}" is not a CIDR: ${cidr}`, expected: "a network such as 198.51.100.0/24" };
+  if (cidr.written !== cidr.network) return { message: `"${text}" has host bits set; did you mean "${formatCidr(cidr)}"?`, expected: "a network address" };
+  return undefined;
+}

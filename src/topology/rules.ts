@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import { didYouMean } from "./did-you-mean";
 import type { PathSegment, PendingIssue } from "./issues";
 import { isServiceEnabled, type NetworkType, type Role, RELEASES, SERVICE_NAMES, type Topology, type TopologySpec } from "./model";
-import { cidrContains, cidrLast, defaultAllocationPool, formatCidr, ipToBigInt, ipVersion, looksLikeIp, parseCidr } from "./net";
+import { ipToBigInt, ipVersion, looksLikeIp, parseCidr, subnetAddressIssues } from "./net";
 import { releaseFacts, type ReleaseFacts, SERVICE_INSTALL_PARAMETERS } from "./release-facts";
 
 /**
@@ -396,48 +396,8 @@ export const RULES: readonly Rule[] = [
     *check({ spec }) {
       const ext = spec.externalNetwork;
       if (!ext) return;
-      const cidr = parseCidr(ext.cidr);
-      if (typeof cidr === "string") {
-        yield { path: [...EXT, "cidr"], message: `"${ext.cidr}" is not a CIDR: ${cidr}`, expected: "a network such as 203.0.113.0/24" };
-        return;
-      }
-      if (cidr.written !== cidr.network) {
-        yield { path: [...EXT, "cidr"], message: `"${ext.cidr}" has host bits set; did you mean "${formatCidr(cidr)}"?`, expected: "a network address" };
-      }
-      const inside = (label: string, address: string): string | undefined => {
-        if (!ipVersion(address)) {
-          return `${label} "${address}" is not an IP address`;
-        }
-        if (!cidrContains(cidr, address)) return `${label} ${address} is outside ${formatCidr(cidr)}`;
-        const n = ipToBigInt(address);
-        if (cidr.version === 4 && cidr.prefix < 31 && (n === cidr.network || n === cidrLast(cidr))) {
-          return `${label} ${address} is the ${n === cidr.network ? "network" : "broadcast"} address of ${formatCidr(cidr)}`;
-        }
-        return undefined;
-      };
-      const gatewayProblem = inside("gateway", ext.gateway);
-      if (gatewayProblem) yield { path: [...EXT, "gateway"], message: gatewayProblem, expected: `a host address inside ${formatCidr(cidr)}` };
-      const pool = ext.allocationPool;
-      if (!pool) {
-        if (!gatewayProblem && !defaultAllocationPool(cidr, ext.gateway)) {
-          yield { path: [...EXT, "cidr"], message: `${formatCidr(cidr)} leaves no address for floating IPs`, expected: "a larger network" };
-        }
-        return;
-      }
-      const startProblem = inside("allocation pool start", pool.start);
-      const endProblem = inside("allocation pool end", pool.end);
-      if (startProblem) yield { path: [...EXT, "allocationPool", "start"], message: startProblem, expected: `a host address inside ${formatCidr(cidr)}` };
-      if (endProblem) yield { path: [...EXT, "allocationPool", "end"], message: endProblem, expected: `a host address inside ${formatCidr(cidr)}` };
-      if (startProblem || endProblem) return;
-      const start = ipToBigInt(pool.start);
-      const end = ipToBigInt(pool.end);
-      if (start > end) {
-        yield { path: [...EXT, "allocationPool"], message: `the allocation pool starts (${pool.start}) after it ends (${pool.end})`, expected: "start <= end" };
-      } else if (!gatewayProblem) {
-        const g = ipToBigInt(ext.gateway);
-        if (g >= start && g <= end) {
-          yield { path: [...EXT, "allocationPool"], message: `the allocation pool ${pool.start}-${pool.end} contains the gateway ${ext.gateway}`, expected: "a pool that leaves the gateway out" };
-        }
+      for (const issue of subnetAddressIssues(ext, "floating IPs")) {
+        yield { path: [...EXT, ...issue.field.split(".")], message: issue.message, expected: issue.expected };
       }
     },
   },

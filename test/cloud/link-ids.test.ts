@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Testing, TerraformStack } from "../../src/cdktf";
 import { Domain, Flavor, Group, OpenStackCloud, Project, Router, TenantNetwork, User } from "../../src/cloud";
-import { referencedName, resourcesOf, synth } from "./synth";
+import { referencedName, resourcesOf, synth, problemsAfter } from "./synth";
 
 function newStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "links");
@@ -29,7 +29,7 @@ describe("links between constructs are told apart by construct, not by name", ()
     expect(users).toHaveLength(2);
     expect(new Set(users).size).toBe(2);
     expect(project.grants.map((g) => g.principal)).toEqual([alice1, alice2]);
-    expect(() => project.grant(alice2, "member")).toThrow(/links\/p: user alice is granted role member twice/);
+    expect(problemsAfter(() => project.grant(alice2, "member"))).toMatch(/links\/p: user alice is granted role member twice/);
   });
 
   it("grants to principals the cloud has already, told apart by id", () => {
@@ -40,7 +40,7 @@ describe("links between constructs are told apart by construct, not by name", ()
     project.grant(existing("id-2"), "reader");
     const assignments = resourcesOf(synth(stack), "openstack_identity_role_assignment_v3").map(([, a]) => a.user_id);
     expect(assignments.sort()).toEqual(["id-1", "id-2"]);
-    expect(() => project.grant(existing("id-1"), "reader")).toThrow(/links\/p: user carol is granted role reader twice/);
+    expect(problemsAfter(() => project.grant(existing("id-1"), "reader"))).toMatch(/links\/p: user carol is granted role reader twice/);
   });
 
   it("looks up roles whose names make the same identifier separately", () => {
@@ -67,7 +67,7 @@ describe("links between constructs are told apart by construct, not by name", ()
 
     const members = resourcesOf(synth(stack), "openstack_identity_user_membership_v3").map(([, m]) => m.user_id);
     expect(new Set(referenced(members, "openstack_identity_user_v3")).size).toBe(2);
-    expect(() => group.addMember(alice1)).toThrow(/links\/g: user alice is added to group g twice/);
+    expect(problemsAfter(() => group.addMember(alice1))).toMatch(/links\/g: user alice is added to group g twice/);
   });
 
   it("gives flavor access to two projects named alike, and refuses the same project twice", () => {
@@ -79,7 +79,7 @@ describe("links between constructs are told apart by construct, not by name", ()
 
     const tenants = resourcesOf(synth(stack), "openstack_compute_flavor_access_v2").map(([, a]) => a.tenant_id);
     expect(new Set(referenced(tenants, "openstack_identity_project_v3")).size).toBe(2);
-    expect(() => flavor.grantAccess(p1)).toThrow(/links\/f: project p is given access to flavor f twice/);
+    expect(problemsAfter(() => flavor.grantAccess(p1))).toMatch(/links\/f: project p is given access to flavor f twice/);
   });
 
   it("attaches two networks named alike to one router, and refuses the same network twice", () => {
@@ -92,6 +92,6 @@ describe("links between constructs are told apart by construct, not by name", ()
     expect(new Set(referenced(subnets, "openstack_networking_subnet_v2")).size).toBe(2);
     expect(a.routerInterfaces).toHaveLength(1);
     expect(b.routerInterfaces).toHaveLength(1);
-    expect(() => router.addInterface(b)).toThrow(/links\/r: network app is attached twice/);
+    expect(problemsAfter(() => router.addInterface(b))).toMatch(/links\/r: network app is attached twice/);
   });
 });

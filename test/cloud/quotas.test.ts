@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Testing, TerraformStack } from "../../src/cdktf";
 import { OpenStackCloud, Project } from "../../src/cloud";
 import defaults from "../../src/cloud/data/quota-defaults.json";
-import { resourcesOf, synth, withoutMetadata } from "./synth";
+import { resourcesOf, synth, withoutMetadata, problemsAfter } from "./synth";
 
 function stackWith(build: (stack: TerraformStack) => void) {
   const stack = new TerraformStack(Testing.app(), "quotas");
@@ -59,7 +59,7 @@ describe("project quotas", () => {
 
   it("rejects impossible and unknown quotas with the construct path", () => {
     expect(() => stackWith((s) => new Project(s, "p", { name: "p", quotas: { compute: { cores: -5 } } }))).toThrow(
-      /quotas\/p\/quotas: compute quota cores is -5; expected an integer ≥ 0, or -1 for unlimited/,
+      /\[quotas\/p\/quotas\] compute quota cores is -5; expected an integer ≥ 0, or -1 for unlimited/,
     );
     expect(() =>
       stackWith((s) => new Project(s, "p", { name: "p", quotas: { network: { floatingips: 3 } as unknown as { floatingip: number } } })),

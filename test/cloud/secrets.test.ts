@@ -120,8 +120,8 @@ describe("no secret reaches the synthesized output", () => {
     const stack = new TerraformStack(Testing.app(), "env");
     new OpenStackCloud(stack, "cloud", { cloud: "lab" });
     expect(Testing.toHaveProviderWithProperties(Testing.synth(stack), "openstack", { cloud: "lab" })).toBe(true);
-    expect(() => new OpenStackCloud(new TerraformStack(Testing.app(), "bad"), "cloud", { cloud: "a b" })).toThrow(
-      /bad\/cloud: cloud "a b" is not a clouds.yaml entry name/,
-    );
+    const bad = new TerraformStack(Testing.app(), "bad");
+    new OpenStackCloud(bad, "cloud", { cloud: "a b" });
+    expect(() => Testing.synth(bad, true)).toThrow(/\[bad\/cloud\] cloud "a b" is not a clouds.yaml entry name/);
   });
 });

@@ -1,4 +1,4 @@
-import { Testing, type TerraformStack } from "../../src/cdktf";
+import { Construct, Testing, type IConstruct, type TerraformStack } from "../../src/cdktf";
 
 /** A synthesized stack as Terraform JSON. */
 export interface SynthesizedStack {
@@ -48,4 +48,18 @@ export function withoutMetadata(config: Record<string, unknown>): Record<string,
   const { ["//"]: _meta, ...rest } = config;
   void _meta;
   return rest;
+}
+
+/**
+ * Runs `build` and returns every problem the constructs of its app recorded, one
+ * `PATH: message` line each, as `synthesizeApp` reports them. `build` returns a construct of the
+ * app (or something holding one as `resource`).
+ */
+export function problemsAfter(build: () => unknown): string {
+  const made = build();
+  const construct = Construct.isConstruct(made) ? made : (made as { resource: IConstruct }).resource;
+  return construct.node.root.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`))
+    .join("\n");
 }

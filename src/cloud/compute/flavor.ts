@@ -2,7 +2,7 @@ import { Construct } from "../../cdktf";
 import type { Project } from "../identity/project";
 import { ComputeFlavorAccessV2, ComputeFlavorV2 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, invalidProps } from "../validation";
+import { identifierFrom, addProblem } from "../validation";
 
 export interface FlavorProps {
   readonly name: string;
@@ -43,7 +43,7 @@ export class Flavor extends Construct {
       ["ephemeralGb", props.ephemeralGb ?? 0, 0],
       ["swapMb", props.swapMb ?? 0, 0],
     ] as const) {
-      if (!Number.isInteger(value) || value < min) throw invalidProps(this, `${field} is ${value}; expected an integer ≥ ${min}`);
+      if (!Number.isInteger(value) || value < min) addProblem(this, `${field} is ${value}; expected an integer ≥ ${min}`);
     }
     this.resource = new ComputeFlavorV2(this, "flavor", {
       name: props.name,
@@ -67,10 +67,13 @@ export class Flavor extends Construct {
   /** Lets a project use this private flavor. */
   grantAccess(project: Project): ComputeFlavorAccessV2 {
     if (this.isPublic) {
-      throw invalidProps(this, `flavor ${this.name} is public; project access (${project.name}) applies to private flavors only (isPublic: false)`);
+      addProblem(this, `flavor ${this.name} is public; project access (${project.name}) applies to private flavors only (isPublic: false)`);
     }
     const link = linkId(this, `access-${identifierFrom(project.name)}`, project);
-    if (link.exists) throw invalidProps(this, `project ${project.name} is given access to flavor ${this.name} twice`);
+    if (link.exists) {
+      addProblem(this, `project ${project.name} is given access to flavor ${this.name} twice`);
+      return this.node.findChild(link.id) as ComputeFlavorAccessV2;
+    }
     return new ComputeFlavorAccessV2(this, link.id, {
       flavorId: this.id,
       tenantId: project.id,

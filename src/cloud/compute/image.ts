@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Annotations, Construct } from "../../cdktf";
 import { ImagesImageV2 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 
 export const DISK_FORMATS = ["raw", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop", "qcow2", "aki", "ari", "ami"] as const;
 export type DiskFormat = (typeof DISK_FORMATS)[number];
@@ -61,19 +61,19 @@ export class Image extends Construct {
     const diskFormat = props.diskFormat ?? "qcow2";
     const containerFormat = props.containerFormat ?? "bare";
     if (!DISK_FORMATS.includes(diskFormat)) {
-      throw invalidProps(this, `disk format ${diskFormat} is unknown; expected one of ${DISK_FORMATS.join(", ")}`);
+      addProblem(this, `disk format ${diskFormat} is unknown; expected one of ${DISK_FORMATS.join(", ")}`);
     }
     if (!CONTAINER_FORMATS.includes(containerFormat)) {
-      throw invalidProps(this, `container format ${containerFormat} is unknown; expected one of ${CONTAINER_FORMATS.join(", ")}`);
+      addProblem(this, `container format ${containerFormat} is unknown; expected one of ${CONTAINER_FORMATS.join(", ")}`);
     }
     if (props.checksum !== undefined && !/^[0-9a-f]{32}$/.test(props.checksum)) {
-      throw invalidProps(this, `checksum ${props.checksum} is not an MD5 digest (32 lowercase hex digits)`);
+      addProblem(this, `checksum ${props.checksum} is not an MD5 digest (32 lowercase hex digits)`);
     }
 
     let source: { imageSourceUrl?: string; webDownload?: boolean; localFilePath?: string };
     if ("url" in props.source) {
       if (!/^https?:\/\/[^/\s]+/.test(props.source.url)) {
-        throw invalidProps(this, `image URL ${props.source.url} is not an http(s) URL`);
+        addProblem(this, `image URL ${props.source.url} is not an http(s) URL`);
       }
       source = { imageSourceUrl: props.source.url, webDownload: (props.source.via ?? "glance") === "glance" };
     } else {

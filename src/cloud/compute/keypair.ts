@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import { Construct } from "../../cdktf";
 import { ComputeKeypairV2 } from "../provider";
-import { invalidProps } from "../validation";
+import { describeErrno, isErrnoException } from "../../errors";
+import { addProblem } from "../validation";
 
 export interface KeypairProps {
   readonly name: string;
@@ -22,21 +23,23 @@ export class Keypair extends Construct {
   constructor(scope: Construct, id: string, props: KeypairProps) {
     super(scope, id);
     this.name = props.name;
-    let key: string;
+    let key = "";
     if (typeof props.publicKey === "string") {
       key = props.publicKey.trim();
     } else {
       try {
         key = fs.readFileSync(props.publicKey.file, "utf8").trim();
       } catch (err) {
-        throw invalidProps(this, `cannot read public key file ${props.publicKey.file}: ${(err as Error).message}`);
+        const why = isErrnoException(err) ? describeErrno(err.code) : String(err);
+        addProblem(this, `cannot read public key file ${props.publicKey.file}: ${why}`);
       }
     }
-    if (/PRIVATE KEY/.test(key)) {
-      throw invalidProps(this, "publicKey holds a private key; pass the .pub file");
-    }
-    if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-\S+) [A-Za-z0-9+/=]+/.test(key)) {
-      throw invalidProps(this, "publicKey is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA…)");
+    if (key === "") {
+      if (typeof props.publicKey === "string") addProblem(this, "publicKey is empty");
+    } else if (/PRIVATE KEY/.test(key)) {
+      addProblem(this, "publicKey holds a private key; pass the .pub file");
+    } else if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-\S+) [A-Za-z0-9+/=]+/.test(key)) {
+      addProblem(this, "publicKey is not an OpenSSH public key (ssh-ed25519 AAAA…, ssh-rsa AAAA…)");
     }
     this.resource = new ComputeKeypairV2(this, "keypair", { name: props.name, publicKey: key, userId: props.userId });
   }

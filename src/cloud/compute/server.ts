@@ -5,7 +5,7 @@ import type { SecurityGroup } from "../network/security-group";
 import type { TenantNetwork } from "../network/tenant-network";
 import { ComputeInstanceV2, NetworkingPortV2 } from "../provider";
 import type { Volume } from "../storage/volume";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 import type { Flavor } from "./flavor";
 import type { Image } from "./image";
 import type { Keypair } from "./keypair";
@@ -74,14 +74,14 @@ export class Server extends Construct {
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
     this.name = props.name;
-    if (props.ports.length === 0) throw invalidProps(this, "a server needs at least one port");
+    if (props.ports.length === 0) addProblem(this, "a server needs at least one port");
     const blockDevices = props.blockDevices ?? [];
     const bootsFromDevice = blockDevices.some((d) => d.bootIndex === 0);
     if (!props.image && !bootsFromDevice) {
-      throw invalidProps(this, "no image and no block device with bootIndex 0: nothing to boot from");
+      addProblem(this, "no image and no block device with bootIndex 0: nothing to boot from");
     }
     if (blockDevices.filter((d) => d.bootIndex === 0).length > 1) {
-      throw invalidProps(this, "more than one block device has bootIndex 0");
+      addProblem(this, "more than one block device has bootIndex 0");
     }
 
     // Ports of our own rather than `network { uuid }`: security groups belong to ports, fixed
@@ -152,7 +152,7 @@ export class Server extends Construct {
     }
     const destination = spec.destination ?? "volume";
     if (createsVolume && destination === "volume" && spec.sizeGb === undefined) {
-      throw invalidProps(this, `block device ${index} (${sourceType} → volume) needs sizeGb`);
+      addProblem(this, `block device ${index} (${sourceType} → volume) needs sizeGb`);
     }
     return {
       sourceType,

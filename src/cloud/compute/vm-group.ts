@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { ComputeServergroupV2 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 import { Server, type ServerSpec } from "./server";
 
 export type ServerGroupPolicy = "affinity" | "anti-affinity" | "soft-affinity" | "soft-anti-affinity";
@@ -31,14 +31,14 @@ export class VmGroup extends Construct {
   constructor(scope: Construct, id: string, props: VmGroupProps) {
     super(scope, id);
     if (!Number.isInteger(props.count) || props.count < 0) {
-      throw invalidProps(this, `count is ${props.count}; expected an integer ≥ 0`);
+      addProblem(this, `count is ${props.count}; expected an integer ≥ 0`);
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(props.namePrefix)) {
-      throw invalidProps(this, `namePrefix ${JSON.stringify(props.namePrefix)} must be letters, digits and "-" (it becomes host names)`);
+      addProblem(this, `namePrefix ${JSON.stringify(props.namePrefix)} must be letters, digits and "-" (it becomes host names)`);
     }
     const pinned = props.ports.filter((p) => p.fixedIp !== undefined);
     if (pinned.length > 0) {
-      throw invalidProps(this, "ports of a VmGroup cannot have fixedIp: every server would claim the same address");
+      addProblem(this, "ports of a VmGroup cannot have fixedIp: every server would claim the same address");
     }
     if (props.serverGroupPolicy) {
       this.serverGroup = new ComputeServergroupV2(this, "server-group", {
@@ -48,7 +48,8 @@ export class VmGroup extends Construct {
     }
     const { namePrefix, count, serverGroupPolicy, ...spec } = props;
     void serverGroupPolicy;
-    for (let i = 1; i <= count; i++) {
+    const servers = Number.isInteger(count) && count > 0 ? count : 0;
+    for (let i = 1; i <= servers; i++) {
       this.servers.push(
         new Server(this, `server-${i}`, { ...spec, name: `${namePrefix}-${i}`, serverGroupId: this.serverGroup?.id }),
       );

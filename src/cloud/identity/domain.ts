@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { IdentityProjectV3 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
 
 export interface DomainProps {
@@ -22,7 +22,7 @@ export class Domain extends Construct {
 
   constructor(scope: Construct, id: string, props: DomainProps) {
     super(scope, id);
-    if (props.name.trim() === "") throw invalidProps(this, "domain name is empty");
+    if (props.name.trim() === "") addProblem(this, "domain name is empty");
     this.name = props.name;
     this.resource = new IdentityProjectV3(this, "domain", {
       name: props.name,

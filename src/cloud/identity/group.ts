@@ -1,7 +1,7 @@
 import { Construct } from "../../cdktf";
 import { IdentityGroupV3, IdentityUserMembershipV3 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, invalidProps } from "../validation";
+import { identifierFrom, addProblem } from "../validation";
 import type { Domain } from "./domain";
 import type { IPrincipal } from "./role";
 import type { User } from "./user";
@@ -24,7 +24,7 @@ export class Group extends Construct implements IPrincipal {
 
   constructor(scope: Construct, id: string, props: GroupProps) {
     super(scope, id);
-    if (props.name.trim() === "") throw invalidProps(this, "group name is empty");
+    if (props.name.trim() === "") addProblem(this, "group name is empty");
     this.name = props.name;
     this.resource = new IdentityGroupV3(this, "group", {
       name: props.name,
@@ -40,7 +40,10 @@ export class Group extends Construct implements IPrincipal {
 
   addMember(user: User): IdentityUserMembershipV3 {
     const link = linkId(this, `member-${identifierFrom(user.name)}`, user);
-    if (link.exists) throw invalidProps(this, `user ${user.name} is added to group ${this.name} twice`);
+    if (link.exists) {
+      addProblem(this, `user ${user.name} is added to group ${this.name} twice`);
+      return this.node.findChild(link.id) as IdentityUserMembershipV3;
+    }
     return new IdentityUserMembershipV3(this, link.id, {
       groupId: this.id,
       userId: user.id,

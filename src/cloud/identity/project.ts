@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { IdentityProjectV3 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 import type { Domain } from "./domain";
 import { QuotaSet, type ProjectQuotas, type QuotaFill } from "./quotas";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
@@ -31,7 +31,7 @@ export class Project extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectProps) {
     super(scope, id);
-    if (props.name.trim() === "") throw invalidProps(this, "project name is empty");
+    if (props.name.trim() === "") addProblem(this, "project name is empty");
     this.name = props.name;
     this.domain = props.domain;
     this.resource = new IdentityProjectV3(this, "project", {

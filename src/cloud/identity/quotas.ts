@@ -1,7 +1,7 @@
 import { Construct } from "../../cdktf";
 import defaults from "../data/quota-defaults.json";
 import { BlockstorageQuotasetV3, ComputeQuotasetV2, NetworkingQuotaV2 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 
 /** Nova quotas. -1 is unlimited. */
 export interface ComputeQuotas {
@@ -103,10 +103,10 @@ export class QuotaSet extends Construct {
   private complete<T extends object>(service: string, given: T, upstream: Required<T>, fill: QuotaFill): T {
     for (const [key, value] of Object.entries(given) as [string, unknown][]) {
       if (!(key in upstream)) {
-        throw invalidProps(this, `unknown ${service} quota ${key}; expected one of ${Object.keys(upstream).join(", ")}`);
+        addProblem(this, `unknown ${service} quota ${key}; expected one of ${Object.keys(upstream).join(", ")}`);
       }
       if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < -1)) {
-        throw invalidProps(this, `${service} quota ${key} is ${String(value)}; expected an integer ≥ 0, or -1 for unlimited`);
+        addProblem(this, `${service} quota ${key} is ${String(value)}; expected an integer ≥ 0, or -1 for unlimited`);
       }
     }
     const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as T;

@@ -1,7 +1,7 @@
 import { Construct, TerraformStack } from "../../cdktf";
 import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, invalidProps } from "../validation";
+import { identifierFrom, addProblem } from "../validation";
 
 /**
  * Something that can own a role assignment: a {@link User} or {@link Group} of the stack, or
@@ -30,7 +30,7 @@ export class Role extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
-    if (props.name.trim() === "") throw invalidProps(this, "role name is empty");
+    if (props.name.trim() === "") addProblem(this, "role name is empty");
     this.name = props.name;
     this.resource = new IdentityRoleV3(this, "role", { name: props.name, domainId: props.domainId });
   }
@@ -46,7 +46,7 @@ export class Role extends Construct {
  */
 export function roleId(scope: Construct, role: RoleRef): string {
   if (role instanceof Role) return role.id;
-  if (role.trim() === "") throw invalidProps(scope, "role name is empty");
+  if (role.trim() === "") addProblem(scope, "role name is empty");
   const stack = TerraformStack.of(scope);
   const lookupsId = "openstack-role-lookups";
   const lookups = (stack.node.tryFindChild(lookupsId) as Construct | undefined) ?? new Construct(stack, lookupsId);
@@ -65,7 +65,7 @@ export interface Grant {
 /**
  * Creates the role assignment of `principal` on a project or domain, inside `target`'s scope
  * with an id naming principal and role (`grant-user-ahmed-admin`), so plans read like the
- * matrix they implement. Granting the same principal the same role twice is refused; principals
+ * matrix they implement. Granting the same principal the same role twice is a problem; principals
  * are told apart by construct, not by name (see {@link linkId}).
  */
 export function grantOn(
@@ -83,7 +83,8 @@ export function grantOn(
     role instanceof Role ? role : { outside: `role ${role}` },
   );
   if (link.exists) {
-    throw invalidProps(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
+    addProblem(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
+    return { principal, role: roleName, resource: target.node.findChild(link.id) as IdentityRoleAssignmentV3 };
   }
   const resource = new IdentityRoleAssignmentV3(target, link.id, {
     ...on,

@@ -1,6 +1,6 @@
 import { Construct, DataResource, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "../../cdktf";
 import { IdentityUserV3 } from "../provider";
-import { identifierFrom, invalidProps } from "../validation";
+import { identifierFrom, addProblem } from "../validation";
 import type { Domain } from "./domain";
 import type { Project } from "./project";
 import type { IPrincipal } from "./role";
@@ -50,7 +50,7 @@ export class User extends Construct implements IPrincipal {
 
   constructor(scope: Construct, id: string, props: UserProps) {
     super(scope, id);
-    if (props.name.trim() === "") throw invalidProps(this, "user name is empty");
+    if (props.name.trim() === "") addProblem(this, "user name is empty");
     this.name = props.name;
     const source = props.password ?? { from: "variable" };
     const defaultName = `${identifierFrom(props.name)}_password`;
@@ -98,14 +98,14 @@ export class User extends Construct implements IPrincipal {
   /** Variable and output names are stack-global; two users must not share one. */
   private claimStackName(name: string): string {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
-      throw invalidProps(this, `${JSON.stringify(name)} cannot name a Terraform variable or output`);
+      addProblem(this, `${JSON.stringify(name)} cannot name a Terraform variable or output`);
     }
     const stack = TerraformStack.of(this);
     let claimed = claimedNames.get(stack);
     if (!claimed) claimedNames.set(stack, (claimed = new Map()));
     const owner = claimed.get(name);
     if (owner !== undefined) {
-      throw invalidProps(this, `password name ${name} is already used by ${owner}; set password.variableName or password.outputName`);
+      addProblem(this, `password name ${name} is already used by ${owner}; set password.variableName or password.outputName`);
     }
     claimed.set(name, this.node.path);
     return name;

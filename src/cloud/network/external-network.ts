@@ -1,10 +1,9 @@
 import { Construct } from "../../cdktf";
 import { RdoctlError } from "../../errors";
 import type { Topology } from "../../topology/model";
-import { cidrContains, defaultAllocationPool, parseCidr } from "../../topology/net";
+import { defaultAllocationPool, parseCidr, subnetAddressIssues } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
-import { invalidProps, validateAtSynth } from "../validation";
-import { allocationPoolProblem } from "./allocation-pool";
+import { addProblem, validateAtSynth } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
 
 export interface ExternalNetworkProps {
@@ -73,20 +72,15 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
     const type = props.type ?? ext?.type ?? "flat";
     const segmentationId = props.segmentationId ?? (type === "vlan" ? ext?.segmentationId : undefined);
     if (type === "vlan" && (segmentationId === undefined || !Number.isInteger(segmentationId) || segmentationId < 1 || segmentationId > 4094)) {
-      throw invalidProps(this, `VLAN network needs segmentationId 1-4094, got ${String(segmentationId)}`);
+      addProblem(this, `VLAN network needs segmentationId 1-4094, got ${String(segmentationId)}`);
     }
     if (type === "flat" && props.segmentationId !== undefined) {
-      throw invalidProps(this, "segmentationId is for VLAN networks; this one is flat");
+      addProblem(this, "segmentationId is for VLAN networks; this one is flat");
     }
+    const issues = subnetAddressIssues(props, "router gateways and floating IPs");
+    for (const issue of issues) addProblem(this, `${issue.field}: ${issue.message} (expected ${issue.expected})`);
     const cidr = parseCidr(props.cidr);
-    if (typeof cidr === "string") throw invalidProps(this, `cidr ${props.cidr}: ${cidr}`);
-    if (!cidrContains(cidr, props.gateway)) {
-      throw invalidProps(this, `gateway ${props.gateway} is outside ${props.cidr}`);
-    }
-    const pool = props.allocationPool ?? defaultAllocationPool(cidr, props.gateway);
-    if (!pool) throw invalidProps(this, `${props.cidr} leaves no addresses for an allocation pool`);
-    const poolProblem = allocationPoolProblem(cidr, pool, props.gateway);
-    if (poolProblem) throw invalidProps(this, poolProblem);
+    const pool = props.allocationPool ?? (typeof cidr === "string" ? undefined : defaultAllocationPool(cidr, props.gateway));
 
     if (props.topology) {
       const topology = props.topology;
@@ -111,10 +105,10 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
       name: `${name}-subnet`,
       networkId: this.network.id,
       cidr: props.cidr,
-      ipVersion: cidr.version,
+      ipVersion: typeof cidr === "string" ? undefined : cidr.version,
       gatewayIp: props.gateway,
       enableDhcp: false,
-      allocationPool: [{ start: pool.start, end: pool.end }],
+      allocationPool: pool ? [{ start: pool.start, end: pool.end }] : undefined,
       dnsNameservers: props.dnsNameservers && props.dnsNameservers.length > 0 ? [...props.dnsNameservers] : undefined,
     });
   }

@@ -2,7 +2,7 @@ import { Construct } from "../../cdktf";
 import type { Project } from "../identity/project";
 import { NetworkingRouterInterfaceV2, NetworkingRouterV2 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, invalidProps } from "../validation";
+import { identifierFrom, addProblem } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
 import type { TenantNetwork } from "./tenant-network";
 
@@ -48,7 +48,10 @@ export class Router extends Construct {
   /** Attaches the network's subnet and records the interface on the network for floating IPs. */
   addInterface(network: TenantNetwork): NetworkingRouterInterfaceV2 {
     const link = linkId(this, `interface-${identifierFrom(network.name)}`, network);
-    if (link.exists) throw invalidProps(this, `network ${network.name} is attached twice`);
+    if (link.exists) {
+      addProblem(this, `network ${network.name} is attached twice`);
+      return this.node.findChild(link.id) as NetworkingRouterInterfaceV2;
+    }
     const attachment = new NetworkingRouterInterfaceV2(this, link.id, {
       routerId: this.id,
       subnetId: network.subnet.id,

@@ -2,8 +2,8 @@ import { Construct } from "../../cdktf";
 import presets from "../data/security-group-presets.json";
 import type { Project } from "../identity/project";
 import { NetworkingSecgroupRuleV2, NetworkingSecgroupV2 } from "../provider";
-import { invalidProps } from "../validation";
-import { parseCidr } from "../../topology/net";
+import { addProblem } from "../validation";
+import { parseCidr, prefixIssue } from "../../topology/net";
 
 /** Ready-made ingress rules; see src/cloud/data/security-group-presets.json. */
 export type SecurityGroupPreset = "ssh" | "icmp" | "http" | "https";
@@ -51,6 +51,7 @@ export class SecurityGroup extends Construct {
   readonly name: string;
   private readonly projectId?: string;
   private ruleCount = 0;
+  private ownRuleCount = 0;
 
   constructor(scope: Construct, id: string, props: SecurityGroupProps) {
     super(scope, id);
@@ -65,13 +66,14 @@ export class SecurityGroup extends Construct {
     const seen = new Set<SecurityGroupPreset>();
     for (const preset of props.presets ?? []) {
       if (!SECURITY_GROUP_PRESETS.includes(preset)) {
-        throw invalidProps(this, `unknown preset ${String(preset)}; expected one of ${SECURITY_GROUP_PRESETS.join(", ")}`);
+        addProblem(this, `unknown preset ${String(preset)}; expected one of ${SECURITY_GROUP_PRESETS.join(", ")}`);
+        continue;
       }
       if (seen.has(preset)) continue;
       seen.add(preset);
       for (const rule of presets[preset]) {
         const ports = "ports" in rule ? rule.ports : undefined;
-        this.addRule({ ...rule, ports, remoteCidr: props.presetRemoteCidr ?? "0.0.0.0/0" }, preset);
+        this.addRuleLabelled({ ...rule, ports, remoteCidr: props.presetRemoteCidr ?? "0.0.0.0/0" }, preset, `preset ${preset}`);
       }
     }
     for (const rule of props.rules ?? []) this.addRule(rule);
@@ -81,31 +83,39 @@ export class SecurityGroup extends Construct {
     return this.resource.id;
   }
 
-  /** Adds one rule; `label` names the construct (`rule-ssh-1`). */
-  addRule(rule: SecurityGroupRuleSpec, label = "custom"): NetworkingSecgroupRuleV2 {
+  /** Adds one rule of your own; problems name it `rule N`, N counting your rules from 1. */
+  addRule(rule: SecurityGroupRuleSpec): NetworkingSecgroupRuleV2 {
+    return this.addRuleLabelled(rule, "custom", `rule ${++this.ownRuleCount}`);
+  }
+
+  /** `label` names the construct (`rule-ssh-1`, numbered over all rules so ids stay stable); `what` names the rule in problems. */
+  private addRuleLabelled(rule: SecurityGroupRuleSpec, label: string, what: string): NetworkingSecgroupRuleV2 {
     const index = ++this.ruleCount;
     if (rule.remoteCidr !== undefined && rule.remoteGroup !== undefined) {
-      throw invalidProps(this, `rule ${index}: remoteCidr and remoteGroup exclude each other`);
+      addProblem(this, `${what}: remoteCidr and remoteGroup exclude each other`);
     }
     let ethertype = rule.ethertype;
     if (rule.remoteCidr !== undefined) {
+      const issue = prefixIssue(rule.remoteCidr);
       const cidr = parseCidr(rule.remoteCidr);
-      if (typeof cidr === "string") throw invalidProps(this, `rule ${index}: remoteCidr ${rule.remoteCidr}: ${cidr}`);
-      const version = cidr.version === 4 ? "IPv4" : "IPv6";
-      if (ethertype !== undefined && ethertype !== version) {
-        throw invalidProps(this, `rule ${index}: ethertype ${ethertype} does not match remoteCidr ${rule.remoteCidr}`);
+      if (issue) addProblem(this, `${what}: remoteCidr ${issue.message} (expected ${issue.expected})`);
+      if (typeof cidr !== "string") {
+        const version = cidr.version === 4 ? "IPv4" : "IPv6";
+        if (ethertype !== undefined && ethertype !== version) {
+          addProblem(this, `${what}: ethertype ${ethertype} does not match remoteCidr ${rule.remoteCidr}`);
+        }
+        ethertype = version;
       }
-      ethertype = version;
     }
     let portMin: number | undefined;
     let portMax: number | undefined;
     if (rule.ports !== undefined) {
       if (rule.protocol !== "tcp" && rule.protocol !== "udp" && rule.protocol !== "sctp") {
-        throw invalidProps(this, `rule ${index}: ports need protocol tcp, udp or sctp, not ${rule.protocol ?? "any"}`);
+        addProblem(this, `${what}: ports need protocol tcp, udp or sctp, not ${rule.protocol ?? "any"}`);
       }
       [portMin, portMax] = typeof rule.ports === "number" ? [rule.ports, rule.ports] : rule.ports;
       if (!validPort(portMin) || !validPort(portMax) || portMin > portMax) {
-        throw invalidProps(this, `rule ${index}: port range ${portMin}-${portMax} is not within 1-65535 in order`);
+        addProblem(this, `${what}: port range ${portMin}-${portMax} is not within 1-65535 in order`);
       }
     }
     const remoteGroupId =

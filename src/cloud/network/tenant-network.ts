@@ -1,9 +1,8 @@
 import { Construct, type ITerraformDependable } from "../../cdktf";
 import type { Project } from "../identity/project";
-import { cidrContains, ipVersion, parseCidr } from "../../topology/net";
+import { ipVersion, subnetAddressIssues } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
-import { invalidProps } from "../validation";
-import { allocationPoolProblem } from "./allocation-pool";
+import { addProblem } from "../validation";
 
 export interface TenantNetworkProps {
   readonly name: string;
@@ -45,24 +44,10 @@ export class TenantNetwork extends Construct {
   constructor(scope: Construct, id: string, props: TenantNetworkProps) {
     super(scope, id);
     this.name = props.name;
-    const cidr = parseCidr(props.cidr);
-    if (typeof cidr === "string") throw invalidProps(this, `cidr ${props.cidr}: ${cidr}`);
-    for (const [what, address] of [
-      ["gateway", props.gateway],
-      ["allocation pool start", props.allocationPool?.start],
-      ["allocation pool end", props.allocationPool?.end],
-    ] as const) {
-      if (address !== undefined && !cidrContains(cidr, address)) {
-        throw invalidProps(this, `${what} ${address} is outside ${props.cidr}`);
-      }
-    }
-    if (props.allocationPool) {
-      const poolProblem = allocationPoolProblem(cidr, props.allocationPool, props.gateway);
-      if (poolProblem) throw invalidProps(this, poolProblem);
-    }
+    for (const issue of subnetAddressIssues(props)) addProblem(this, `${issue.field}: ${issue.message} (expected ${issue.expected})`);
     for (const server of props.dnsNameservers ?? []) {
       if (ipVersion(server) === undefined) {
-        throw invalidProps(this, `DNS server ${server} is not an IP address`);
+        addProblem(this, `DNS server ${server} is not an IP address`);
       }
     }
     this.network = new NetworkingNetworkV2(this, "network", {
@@ -77,7 +62,7 @@ export class TenantNetwork extends Construct {
       networkId: this.network.id,
       tenantId: props.project?.id,
       cidr: props.cidr,
-      ipVersion: cidr.version,
+      ipVersion: ipVersion(props.cidr.split("/")[0] ?? ""),
       gatewayIp: props.gateway,
       enableDhcp: props.enableDhcp ?? true,
       dnsNameservers: props.dnsNameservers && props.dnsNameservers.length > 0 ? [...props.dnsNameservers] : undefined,

@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { ObjectstorageContainerV1 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 
 export interface ObjectContainerProps {
   /** Swift container names: 1-256 bytes, no `/`. */
@@ -26,7 +26,7 @@ export class ObjectContainer extends Construct {
   constructor(scope: Construct, id: string, props: ObjectContainerProps) {
     super(scope, id);
     if (props.name.length === 0 || Buffer.byteLength(props.name) > 256 || props.name.includes("/")) {
-      throw invalidProps(this, `container name ${JSON.stringify(props.name)} must be 1-256 bytes without "/"`);
+      addProblem(this, `container name ${JSON.stringify(props.name)} must be 1-256 bytes without "/"`);
     }
     this.resource = new ObjectstorageContainerV1(this, "container", {
       name: props.name,

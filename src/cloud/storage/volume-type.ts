@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { BlockstorageVolumeTypeV3 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 
 export interface VolumeTypeProps {
   readonly name: string;
@@ -28,7 +28,7 @@ export class VolumeType extends Construct {
     const specs: Record<string, string> = { ...props.extraSpecs };
     if (props.backendName !== undefined) {
       if (specs.volume_backend_name !== undefined && specs.volume_backend_name !== props.backendName) {
-        throw invalidProps(this, `backendName ${props.backendName} contradicts extraSpecs.volume_backend_name ${specs.volume_backend_name}`);
+        addProblem(this, `backendName ${props.backendName} contradicts extraSpecs.volume_backend_name ${specs.volume_backend_name}`);
       }
       specs.volume_backend_name = props.backendName;
     }

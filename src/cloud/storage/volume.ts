@@ -1,7 +1,7 @@
 import { Construct } from "../../cdktf";
 import type { Image } from "../compute/image";
 import { BlockstorageVolumeV3 } from "../provider";
-import { invalidProps } from "../validation";
+import { addProblem } from "../validation";
 import type { VolumeType } from "./volume-type";
 
 export interface VolumeProps {
@@ -30,7 +30,7 @@ export class Volume extends Construct {
     super(scope, id);
     this.name = props.name;
     if (!Number.isInteger(props.sizeGb) || props.sizeGb < 1) {
-      throw invalidProps(this, `sizeGb is ${props.sizeGb}; expected an integer ≥ 1`);
+      addProblem(this, `sizeGb is ${props.sizeGb}; expected an integer ≥ 1`);
     }
     this.resource = new BlockstorageVolumeV3(this, "volume", {
       name: props.name,
