@@ -34,3 +34,4 @@ export { OrchestrationStackV1 } from "../../.gen/providers/openstack/orchestrati
 export { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 export { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 export { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
+export { DataOpenstackComputeFlavorV2 } from "../../.gen/providers/openstack/data-openstack-compute-flavor-v2";
