@@ -73,11 +73,26 @@ function requireModule(absolute: string, typescript: boolean, file: string): unk
   } catch (err) {
     // `export default builder.build()` fails while loading, maybe with tsx's own copy of InventoryError.
     if (isInventoryError(err)) throw new InventoryError(err.issues.map((issue) => (issue.file === BUILDER_SOURCE.file ? { ...issue, file } : issue)));
-    const message = err instanceof Error ? err.message.split("\n", 1)[0] : String(err);
-    throw new RdoctlError(`${file}: cannot load the topology module: ${message}`);
+    const message = err instanceof Error ? err.message : String(err);
+    const located = compilerErrors(message);
+    if (located.length > 0) throw new RdoctlError(located.join("\n"));
+    throw new RdoctlError(`${file}: cannot load the topology module: ${message.split("\n", 1)[0]}`);
   } finally {
     unregister?.();
   }
+}
+
+/**
+ * The compiler's own `FILE:LINE:COLUMN: ERROR: text` lines under esbuild's "Transform failed
+ * with N errors:" (tsx compiles with esbuild), as `FILE:LINE:COLUMN: text`; [] for other errors.
+ */
+function compilerErrors(message: string): string[] {
+  const [first, ...rest] = message.split("\n");
+  if (!/^Transform failed with \d+ errors?:$/.test(first ?? "")) return [];
+  return rest.flatMap((line) => {
+    const match = /^(.+:\d+:\d+): ERROR: (.*)$/.exec(line);
+    return match ? [`${match[1]}: ${match[2]}`] : [];
+  });
 }
 
 /** tsx (a devDependency) compiles TypeScript on require; loaded only when a .ts file is given. */
