@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLMap } from "yaml";
-import { RdoctlError } from "../errors";
+import { readTextInput } from "../text-input";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
 import type { Release, Topology } from "./model";
 import { validateTopologySpec, type Locator, type Position } from "./validate";
@@ -25,15 +24,8 @@ export interface InventoryOptions {
 
 /** Reads, parses and validates an inventory file. */
 export function loadInventory(file: string, options: InventoryOptions = {}): Topology {
-  if (!existsSync(file)) throw new RdoctlError(`${file}: inventory not found`);
-  if (!statSync(file).isFile()) throw new RdoctlError(`${file}: not a file`);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new RdoctlError(`${file}: cannot read the inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return parseInventory(text, file, options);
+  // Missing, not a file, too large, not UTF-8: one line each, before the YAML parser runs.
+  return parseInventory(readTextInput(file, "inventory"), file, options);
 }
 
 /** Parses and validates inventory text; `file` only names the source in messages. */
