@@ -87,8 +87,25 @@ export interface Catalog {
   readonly sequences_for_reference_answers: readonly { readonly sequence: string; readonly steps: readonly SequenceStep[] }[];
 }
 
+/** A check Packstack makes on a value in a setup step, after the file was accepted (data/packstack/step-checks.json). */
+export interface StepCheck {
+  readonly key: string;
+  readonly releases: readonly Release[];
+  /** Python regular expression as Packstack writes it (`re.match`). */
+  readonly pattern: string;
+  /** Whether Packstack strips the value before matching. */
+  readonly strip: boolean;
+  readonly message: string;
+  readonly expected: string;
+  readonly where: string;
+  /** Title of the setup step that stops. */
+  readonly step: string;
+}
+
 /** A catalog with lookups built once. */
 export interface LoadedCatalog extends Catalog {
+  /** Checks of later setup steps that apply to this release. */
+  readonly stepChecks: readonly StepCheck[];
   /** Groups sorted by `order` (Packstack's load order). */
   readonly orderedGroups: readonly CatalogGroup[];
   /** Parameters in answer-file order: groups by order, then each group's `params` list. */
@@ -147,8 +164,10 @@ export function loadCatalog(release: Release): LoadedCatalog {
       return param;
     }),
   );
+  const stepChecks = (JSON.parse(fs.readFileSync(path.join(packstackDataDir(), "step-checks.json"), "utf8")) as { checks: StepCheck[] }).checks;
   const loaded: LoadedCatalog = {
     ...raw,
+    stepChecks: stepChecks.filter((c) => c.releases.includes(release)),
     orderedGroups,
     orderedParams,
     byName,

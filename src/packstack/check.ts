@@ -2,8 +2,8 @@ import { closest } from "../topology/did-you-mean";
 import { RELEASES, type Release } from "../topology/model";
 import { isSecretParam } from "./answers";
 import { loadCatalog, type LoadedCatalog } from "./catalog";
-import { iniGet, parseIni, type IniDocument } from "./ini";
-import { loadAnswers, packstackDefault, type HostFacts } from "./load";
+import { BYTE_ORDER_MARK, iniGet, parseIni, type IniDocument } from "./ini";
+import { loadAnswers, packstackDefault, resolveTemplate, type HostFacts, type LoadFailure } from "./load";
 
 /**
  * `rdoctl answers check`: reads an answer file as the given Packstack release would and says
@@ -14,6 +14,14 @@ import { loadAnswers, packstackDefault, type HostFacts } from "./load";
 
 export type Severity = "error" | "warning" | "note";
 
+/**
+ * What a finding does to the install: Packstack stops (`rejects`), reads less than the file
+ * says (`ignored`: unknown keys, other sections, a deprecated name shadowed by its new one), or
+ * reads a value other than the one written (`misread`: an inline comment). Other findings
+ * (missing keys taking defaults, deprecated names read as their new ones) have no effect.
+ */
+export type Effect = "rejects" | "ignored" | "misread";
+
 export interface Diagnostic {
   readonly severity: Severity;
   /** Stable identifier of the kind of finding, e.g. `unknown-key`. */
@@ -21,14 +29,39 @@ export interface Diagnostic {
   readonly message: string;
   readonly line?: number;
   readonly key?: string;
+  readonly effect?: Effect;
+}
+
+/**
+ * The one verdict every output derives from: `rejected` (Packstack cannot load the file, refuses
+ * a value, or stops at a setup step on one), `accepted-with-ignored` (it loads the file but
+ * ignores or misreads part of it), `accepted` (it reads the file as written).
+ */
+export type CheckOutcome = "accepted" | "accepted-with-ignored" | "rejected";
+
+export interface CheckCounts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly notes: number;
+  /** Findings that make Packstack stop. */
+  readonly rejecting: number;
+  /** Keys, sections and names Packstack silently skips. */
+  readonly ignored: number;
+  /** Values Packstack reads other than written. */
+  readonly misread: number;
 }
 
 export interface CheckResult {
   readonly release: Release;
-  /** Whether Packstack of that release would load the file and start installing. */
+  readonly outcome: CheckOutcome;
+  /**
+   * Whether Packstack of that release would load the file and get through its setup steps'
+   * value checks (`outcome !== "rejected"`).
+   */
   readonly accepted: boolean;
-  /** What Packstack prints when it stops (`Parameter KEY failed validation: …`). */
+  /** What Packstack prints when it stops (`Parameter KEY failed validation: …`): the first of the rejecting findings. */
   readonly packstackError?: string;
+  readonly counts: CheckCounts;
   readonly errors: readonly Diagnostic[];
   readonly warnings: readonly Diagnostic[];
   /** What could not be checked away from the deployer (files, reachability). */
@@ -78,6 +111,15 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
         line: problem.line,
         key: problem.key!,
         message: `${problem.key} is set again (first at line ${first?.line ?? "?"}); Packstack stops reading: ${problem.message}`,
+        effect: "rejects",
+      });
+    } else if (problem.kind === "missing-section" && problem.line === 1 && text.startsWith(BYTE_ORDER_MARK)) {
+      add({
+        severity: "error",
+        code: "byte-order-mark",
+        line: 1,
+        message: `the file starts with a byte-order mark (BOM): Packstack reads it as text before "[${SECTION}]", finds no section header and stops; save the file as UTF-8 without a BOM`,
+        effect: "rejects",
       });
     } else if (problem.kind === "missing-section") {
       add({
@@ -85,11 +127,12 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
         code: "missing-section",
         line: problem.line,
         message: `a key comes before any section header; the file must start with [${SECTION}] (comments may precede it)`,
+        effect: "rejects",
       });
     } else if (problem.kind === "duplicate-section") {
-      add({ severity: "error", code: "duplicate-section", line: problem.line, message: `section [${problem.section}] appears twice; Packstack stops reading` });
+      add({ severity: "error", code: "duplicate-section", line: problem.line, message: `section [${problem.section}] appears twice; Packstack stops reading`, effect: "rejects" });
     } else {
-      add({ severity: "error", code: "syntax", line: problem.line, message: `not a KEY=value line, comment or section header ${problem.message}` });
+      add({ severity: "error", code: "syntax", line: problem.line, message: `not a KEY=value line, comment or section header ${problem.message}`, effect: "rejects" });
     }
   }
   if (doc.fatal) packstackError = `Failed handling answer file: ${doc.fatal}`;
@@ -97,10 +140,11 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
   for (const section of doc.sections.values()) {
     if (section.name === SECTION) continue;
     add({
-      severity: "warning",
+      severity: "error",
       code: "other-section",
       line: section.line,
-      message: `section [${section.name}] (${section.entries.size} keys) is ignored by Packstack, which reads only [${SECTION}]`,
+      message: `section [${section.name}] (${plural(section.entries.size, "key")}) is ignored by Packstack, which reads only [${SECTION}]`,
+      effect: "ignored",
     });
   }
   for (const entry of doc.defaults.values()) {
@@ -116,7 +160,7 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
   const general = doc.sections.get(SECTION);
   if (!general && !doc.fatal) {
     packstackError = `Failed handling answer file: No section: '${SECTION}'`;
-    add({ severity: "error", code: "missing-section", message: `no [${SECTION}] section: Packstack stops with "No section: '${SECTION}'"` });
+    add({ severity: "error", code: "missing-section", message: `no [${SECTION}] section: Packstack stops with "No section: '${SECTION}'"`, effect: "rejects" });
   }
 
   const deprecated = deprecatedNames(catalog);
@@ -130,21 +174,31 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
         line: entry.line,
         key: entry.key,
         message: `${entry.key} has a comment after its value: Packstack has no inline comments, so the value is ${JSON.stringify(entry.value)}; put the comment on a line of its own`,
+        effect: "misread",
       });
     }
     if (catalog.byUpperName.has(upper)) continue;
     const replacement = deprecated.get(upper);
     if (replacement) {
       const newEntry = general?.entries.get(replacement.toLowerCase());
-      add({
-        severity: "warning",
-        code: "deprecated-key",
-        line: entry.line,
-        key: entry.key,
-        message: newEntry
-          ? `${entry.key} is a deprecated name of ${replacement}, which is also set (line ${newEntry.line}); Packstack ignores ${entry.key}`
-          : `${entry.key} is a deprecated name; Packstack ${release} reads it as ${replacement}: write ${replacement}`,
-      });
+      add(
+        newEntry
+          ? {
+              severity: "error",
+              code: "deprecated-key",
+              line: entry.line,
+              key: entry.key,
+              message: `${entry.key} is a deprecated name of ${replacement}, which is also set (line ${newEntry.line}); Packstack ignores ${entry.key}`,
+              effect: "ignored",
+            }
+          : {
+              severity: "warning",
+              code: "deprecated-key",
+              line: entry.line,
+              key: entry.key,
+              message: `${entry.key} is a deprecated name; Packstack ${release} reads it as ${replacement}: write ${replacement}`,
+            },
+      );
       continue;
     }
     const elsewhere = releasesWith(upper);
@@ -155,6 +209,7 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
         line: entry.line,
         key: entry.key,
         message: `${entry.key} is not a parameter of Packstack ${release} (only of ${elsewhere.join(", ")}); Packstack ${release} ignores it silently`,
+        effect: "ignored",
       });
       continue;
     }
@@ -165,6 +220,7 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
       line: entry.line,
       key: entry.key,
       message: `unknown key ${entry.key}: Packstack ${release} ignores it silently${suggestion ? `; did you mean ${suggestion}?` : ""}`,
+      effect: "ignored",
     });
   }
 
@@ -175,13 +231,17 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
     if (result.failure) {
       packstackError =
         result.failure.stage === "answer-file" ? `Failed handling answer file: ${result.failure.message}` : result.failure.message;
-      const line = result.failure.key ? general.entries.get(result.failure.key.toLowerCase())?.line : undefined;
+    }
+    // Packstack prints the first; an operator fixing the file wants them all at once.
+    for (const failure of result.failures) {
+      const line = failure.key ? general.entries.get(failure.key.toLowerCase())?.line : undefined;
       add({
         severity: "error",
-        code: result.failure.stage === "post-load" ? "rejected" : "invalid-value",
+        code: FAILURE_CODES[failure.stage],
         ...(line !== undefined ? { line } : {}),
-        ...(result.failure.key ? { key: result.failure.key } : {}),
-        message: result.failure.message,
+        ...(failure.key ? { key: failure.key } : {}),
+        message: failure.message,
+        effect: "rejects",
       });
     }
     const usedDeprecated = new Set(result.deprecatedUsed.map((d) => d.key));
@@ -190,7 +250,7 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
       const param = catalog.byName.get(key)!;
       const fallback =
         param.default_kind === "host-derived"
-          ? `a value derived from the machine running Packstack (${param.default_template})`
+          ? `${JSON.stringify(resolveTemplate(param.default_template ?? "", DESCRIBED_HOST_FACTS))}, taken from the machine it runs on`
           : param.default_kind === "generated" || param.default_kind === "generated-secret"
             ? "a value drawn at random on every run"
             : `its default ${JSON.stringify(packstackDefault(param, facts, () => ""))}`;
@@ -229,14 +289,68 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
   if (packstackError !== undefined) packstackError = redact(packstackError);
 
   const byLine = (a: Diagnostic, b: Diagnostic): number => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER);
+  const errors = diagnostics.filter((d) => d.severity === "error").sort(byLine);
+  const warnings = diagnostics.filter((d) => d.severity === "warning").sort(byLine);
+  const notes = diagnostics.filter((d) => d.severity === "note").sort(byLine);
+  const withEffect = (effect: Effect): number => diagnostics.filter((d) => d.effect === effect).length;
+  const counts: CheckCounts = {
+    errors: errors.length,
+    warnings: warnings.length,
+    notes: notes.length,
+    rejecting: withEffect("rejects"),
+    ignored: withEffect("ignored"),
+    misread: withEffect("misread"),
+  };
+  const rejected = packstackError !== undefined || counts.rejecting > 0;
+  if (rejected && packstackError === undefined) packstackError = diagnostics.find((d) => d.effect === "rejects")!.message;
+  const outcome: CheckOutcome = rejected ? "rejected" : counts.ignored + counts.misread > 0 ? "accepted-with-ignored" : "accepted";
   return {
     release,
-    accepted: packstackError === undefined,
+    outcome,
+    accepted: !rejected,
     ...(packstackError !== undefined ? { packstackError } : {}),
-    errors: diagnostics.filter((d) => d.severity === "error").sort(byLine),
-    warnings: diagnostics.filter((d) => d.severity === "warning").sort(byLine),
-    notes: diagnostics.filter((d) => d.severity === "note").sort(byLine),
+    counts,
+    errors,
+    warnings,
+    notes,
   };
+}
+
+const FAILURE_CODES: Readonly<Record<LoadFailure["stage"], string>> = {
+  validation: "invalid-value",
+  "answer-file": "invalid-value",
+  "post-load": "rejected",
+  step: "fails-at-step",
+};
+
+/** Host-derived defaults in words: never a raw `{deployer_ip}` in a message. */
+const DESCRIBED_HOST_FACTS: HostFacts = {
+  deployer_ip: "<IP address of the machine running Packstack>",
+  deployer_hostname: "<host name of the machine running Packstack>",
+  home: "<home directory of the user running Packstack>",
+};
+
+/** "1 key", "3 keys". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** The verdict as one sentence: "Packstack 2025.1 would accept edited.txt but silently ignore 3 keys". */
+export function verdictSentence(result: CheckResult, file: string): string {
+  const packstack = `Packstack ${result.release}`;
+  const { counts } = result;
+  if (result.outcome === "rejected") {
+    const others = counts.rejecting - 1;
+    return `${packstack} would reject ${file}: ${result.packstackError}${others > 0 ? ` (and ${plural(others, "other problem")})` : ""}`;
+  }
+  if (result.outcome === "accepted-with-ignored") {
+    const parts = [
+      ...(counts.ignored > 0 ? [`silently ignore ${plural(counts.ignored, "part")}`] : []),
+      ...(counts.misread > 0 ? [`read ${plural(counts.misread, "value")} other than written`] : []),
+    ];
+    return `${packstack} would accept ${file} but ${parts.join(" and ")}`;
+  }
+  return `${packstack} would accept ${file} as written${counts.warnings > 0 ? ` (${plural(counts.warnings, "warning")})` : ""}`;
 }
 
 /** Human-readable report, one finding per line (`FILE:LINE: severity: message`). */
@@ -245,17 +359,14 @@ export function formatCheckResult(result: CheckResult, file: string, options: { 
   const lines: string[] = [];
   const emit = (items: readonly Diagnostic[]): void => {
     for (const d of items.slice(0, max)) lines.push(`${file}${d.line !== undefined ? `:${d.line}` : ""}: ${d.severity}: ${d.message}`);
-    if (items.length > max) lines.push(`${file}: … and ${items.length - max} more ${items[0]!.severity}s (--json lists all)`);
+    if (items.length > max) lines.push(`${file}: … and ${plural(items.length - max, `more ${items[0]!.severity}`, `more ${items[0]!.severity}s`)} (--json lists all)`);
   };
   emit(result.errors);
   emit(result.warnings);
   if (options.notes) emit(result.notes);
   else if (result.notes.length > 0) {
-    lines.push(`${file}: ${result.notes.length} things only the deployer can check (${result.notes.map((n) => n.key).join(", ")}); --verbose shows them`);
+    lines.push(`${file}: ${plural(result.notes.length, "value")} only the deployer can check (${result.notes.map((n) => n.key).join(", ")}); --verbose shows them`);
   }
-  const verdict = result.accepted
-    ? `Packstack ${result.release} would accept ${file}`
-    : `Packstack ${result.release} would reject ${file}: ${result.packstackError}`;
-  lines.push(`${verdict} (${result.errors.length} errors, ${result.warnings.length} warnings)`);
+  lines.push(verdictSentence(result, file));
   return `${lines.join("\n")}\n`;
 }

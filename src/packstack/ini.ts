@@ -41,16 +41,30 @@ export interface IniDocument {
 }
 
 const COMMENT_PREFIXES = ["#", ";"];
-const SECTION = /^\[(.+)\]/;
-const OPTION = /^(.*?)\s*([=:])\s*(.*)$/;
+/**
+ * Python's whitespace (`str.isspace`, which `str.strip` and `re`'s `\s` use). JavaScript's `\s`
+ * differs: it includes U+FEFF, so a byte-order mark would vanish here while Python keeps it
+ * and finds no section header on line 1.
+ */
+const PY_WS = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+/** Python's `.`: anything but a newline (JavaScript's also stops at \r, U+2028, U+2029). */
+const PY_ANY = "[^\\n]";
+const SECTION = new RegExp(`^\\[(${PY_ANY}+)\\]`);
+const OPTION = new RegExp(`^(${PY_ANY}*?)[${PY_WS}]*([=:])[${PY_WS}]*(${PY_ANY}*)$`);
+const LEADING_WS = new RegExp(`^[${PY_WS}]+`);
+const TRAILING_WS = new RegExp(`[${PY_WS}]+$`);
+const NON_WS = new RegExp(`[^${PY_WS}]`);
 
 function pyStrip(text: string): string {
-  return text.replace(/^[\s\x1c-\x1f\x85\xa0]+|[\s\x1c-\x1f\x85\xa0]+$/g, "");
+  return text.replace(LEADING_WS, "").replace(TRAILING_WS, "");
 }
+
+/** U+FEFF at the start: Python's utf-8 codec (the one Packstack's `open()` uses) keeps it as text. */
+export const BYTE_ORDER_MARK = "\ufeff";
 
 function pyRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  return quote + text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t").replace(/\r/g, "\\r") + quote;
+  return quote + text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\t/g, "\\t").replace(/\r/g, "\\r").replace(/\ufeff/g, "\\ufeff") + quote;
 }
 
 export function parseIni(text: string, source = "<answer file>"): IniDocument {
@@ -66,9 +80,10 @@ export function parseIni(text: string, source = "<answer file>"): IniDocument {
   let continuation: string[] | undefined;
   let indentLevel = 0;
   const flush = (): void => {
-    if (option && continuation) option.value = continuation.join("\n").replace(/\s+$/, "");
+    if (option && continuation) option.value = continuation.join("\n").replace(TRAILING_WS, "");
   };
-  const lines = text.split(/(?<=\n)/);
+  // Python reads the file in universal-newlines mode: \r\n and a lone \r end lines too.
+  const lines = text.replace(/\r\n?/g, "\n").split(/(?<=\n)/);
   lines.forEach((rawLine, index) => {
     const lineNo = index + 1;
     const stripped = pyStrip(rawLine);
@@ -78,7 +93,7 @@ export function parseIni(text: string, source = "<answer file>"): IniDocument {
       if (!isComment && current && option && continuation) continuation.push("");
       return;
     }
-    const indent = rawLine.search(/\S/);
+    const indent = rawLine.search(NON_WS);
     const curIndent = indent < 0 ? 0 : indent;
     if (current && option && continuation && curIndent > indentLevel) {
       continuation.push(value);
@@ -126,7 +141,7 @@ export function parseIni(text: string, source = "<answer file>"): IniDocument {
       return;
     }
     flush();
-    const key = match[1].replace(/\s+$/, "");
+    const key = match[1].replace(TRAILING_WS, "");
     const lower = key.toLowerCase();
     const seenKey = `${currentName}\u0000${lower}`;
     if (seen.has(seenKey)) {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { CatalogParam, LoadedCatalog } from "./catalog";
+import type { CatalogParam, LoadedCatalog, StepCheck } from "./catalog";
 import { evaluateFunctionPreCondition } from "./preconditions";
 import { KeyError, processorFor, type ProcessorContext } from "./processors";
 import { pythonJsonLoads } from "./pyjson";
@@ -9,9 +9,12 @@ import { isIP } from "node:net";
 
 /**
  * Packstack's reading of an answer file (`_handleAnswerFileParams`), then the checks its plugins
- * run before contacting any host: groups in catalog order, each pre-condition evaluated, the
+ * run before contacting any host, then the value checks of later setup steps
+ * (data/packstack/step-checks.json): groups in catalog order, each pre-condition evaluated, the
  * keys of groups that are on read (missing → default, deprecated names → used when the new key
- * is missing), processed, validated; the first failure stops everything.
+ * is missing), processed, validated. Packstack stops at the first failure; this loader goes on
+ * and returns every failure, the first being the one Packstack prints. Only failures to read
+ * the file itself (a KeyError, conflicting deprecated names) stop it.
  */
 
 /** What Packstack would take from the machine it runs on. */
@@ -34,8 +37,12 @@ export interface LoadOptions {
 export interface LoadFailure {
   /** The parameter being read, when the failure belongs to one. */
   readonly key?: string;
-  /** `validation`: a validator; `answer-file`: reading (KeyError, deprecated conflict); `post-load`: plugins' checks. */
-  readonly stage: "validation" | "answer-file" | "post-load";
+  /**
+   * `validation`: a validator; `answer-file`: reading (KeyError, deprecated conflict);
+   * `post-load`: plugins' checks before any host is contacted; `step`: a setup step's check of
+   * a value, after Packstack has started working on the hosts.
+   */
+  readonly stage: "validation" | "answer-file" | "post-load" | "step";
   /** What Packstack prints (`Parameter KEY failed validation: ...` for validation failures). */
   readonly message: string;
 }
@@ -46,7 +53,10 @@ export interface LoadNote {
 }
 
 export interface LoadResult {
+  /** What Packstack stops with: the first of {@link failures}. */
   readonly failure?: LoadFailure;
+  /** Every failure, in the order Packstack would meet them had it not stopped at the first. */
+  readonly failures: readonly LoadFailure[];
   /** Processed values, in the order Packstack loaded them (Packstack's CONF). */
   readonly config: ReadonlyMap<string, PackstackValue>;
   /** Groups skipped because their pre-condition was false. */
@@ -110,6 +120,7 @@ export function loadAnswers(
   const defaulted: string[] = [];
   const deprecatedUsed: { key: string; from: string[] }[] = [];
   const notes: LoadNote[] = [];
+  const failures: LoadFailure[] = [];
   const passwords = new Map<string, string>();
   const context: ProcessorContext = {
     config,
@@ -165,7 +176,9 @@ export function loadAnswers(
         if (note) notes.push({ key: name, message: note });
       } catch (err) {
         if (err instanceof ParamValidationError) {
-          throw new Stop({ key: name, stage: "validation", message: `Parameter ${name} failed validation: ${err.message}` });
+          // A pre-condition may read a key before its own group does: one failure per key.
+          if (!failures.some((f) => f.key === name)) failures.push({ key: name, stage: "validation", message: `Parameter ${name} failed validation: ${err.message}` });
+          break;
         }
         throw err;
       }
@@ -194,12 +207,40 @@ export function loadAnswers(
       }
       for (const name of group.params) loadParam(name);
     }
-    postLoadChecks(config);
   } catch (err) {
-    if (err instanceof Stop) return { failure: err.failure, config, skippedGroups, defaulted, deprecatedUsed, notes };
-    throw err;
+    if (!(err instanceof Stop)) throw err;
+    failures.push(err.failure);
+    return { failure: failures[0], failures, config, skippedGroups, defaulted, deprecatedUsed, notes };
   }
-  return { config, skippedGroups, defaulted, deprecatedUsed, notes };
+  // Values that failed already would only echo their failure in the later checks.
+  const checked = new Map([...config].filter(([key]) => !failures.some((f) => f.key === key)));
+  failures.push(...postLoadFailures(checked), ...stepFailures(catalog.stepChecks, checked));
+  const first = failures[0];
+  return { ...(first ? { failure: first } : {}), failures, config, skippedGroups, defaulted, deprecatedUsed, notes };
+}
+
+/** Python's whitespace, as `str.strip()` removes it. */
+const PY_STRIP = /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** A Python `re` pattern of step-checks.json as a JavaScript one (named groups; `\d` is any Unicode digit in Python 3). */
+function pythonPattern(pattern: string): RegExp {
+  return new RegExp(pattern.replace(/\(\?P</g, "(?<").replace(/\\d/g, "\\p{Nd}"), "u");
+}
+
+function stepFailures(checks: readonly StepCheck[], config: ReadonlyMap<string, PackstackValue>): LoadFailure[] {
+  const failures: LoadFailure[] = [];
+  for (const check of checks) {
+    if (!config.has(check.key)) continue;
+    const raw = pyStr(config.get(check.key)!);
+    const value = check.strip ? raw.replace(PY_STRIP, "") : raw;
+    if (pythonPattern(check.pattern).test(value)) continue;
+    failures.push({
+      key: check.key,
+      stage: "step",
+      message: `${check.message} (${check.key}=${raw}: Packstack accepts the file, then stops at the step "${check.step}"; expected ${check.expected})`,
+    });
+  }
+  return failures;
 }
 
 type HostKind = "ipv4" | "ipv6" | "name";
@@ -240,11 +281,28 @@ export function packstackHosts(config: ReadonlyMap<string, PackstackValue>): str
   return [...hosts].filter((h) => !excluded.has(h));
 }
 
-function postLoadChecks(config: ReadonlyMap<string, PackstackValue>): void {
+/** The plugins' checks before any host is contacted; each is independent of the others. */
+function postLoadFailures(config: ReadonlyMap<string, PackstackValue>): LoadFailure[] {
+  const failures: LoadFailure[] = [];
+  for (const check of [glanceForNova, allocationPoolsList, oneHostFormat]) {
+    try {
+      check(config);
+    } catch (err) {
+      if (!(err instanceof Stop)) throw err;
+      failures.push(err.failure);
+    }
+  }
+  return failures;
+}
+
+function glanceForNova(config: ReadonlyMap<string, PackstackValue>): void {
   // glance_200.initSequences
   if (config.get("CONFIG_GLANCE_INSTALL") !== "y" && config.get("CONFIG_NOVA_INSTALL") === "y") {
     throw new Stop({ stage: "post-load", message: "Glance is required to install Nova properly. Please set CONFIG_GLANCE_INSTALL=y" });
   }
+}
+
+function allocationPoolsList(config: ReadonlyMap<string, PackstackValue>): void {
   // provision_700.initSequences: the key is read only when demo provisioning is on.
   const poolsKey = "CONFIG_PROVISION_DEMO_ALLOCATION_POOLS";
   const pools = config.get(poolsKey);
@@ -258,6 +316,9 @@ function postLoadChecks(config: ReadonlyMap<string, PackstackValue>): void {
     // Python's str(KeyError(msg)) is repr(msg); the value inside is the parsed one, repr'd.
     throw new Stop({ key: poolsKey, stage: "post-load", message: pyRepr(`Key ${poolsKey} is not a list: ${pyReprJson(parsed)}`) });
   }
+}
+
+function oneHostFormat(config: ReadonlyMap<string, PackstackValue>): void {
   // prescript_000.choose_ip_version walks a Python set: the order, hence the outcome of a mix, is random.
   const hosts = packstackHosts(config);
   const kinds = new Set(hosts.map(hostKind));

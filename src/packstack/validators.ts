@@ -47,6 +47,16 @@ export function isHostSyntax(value: string): boolean {
   return isInetAddress(value) || (HOSTNAME.test(value) && !/^[0-9.]+$/.test(value));
 }
 
+/**
+ * Why a value cannot name a host: "not a valid IP address" for what is meant as one (digits
+ * and dots, or an IPv6 form), else "not a valid host name". Packstack itself only reports the
+ * connection or ping that then fails, which sends the operator looking at the network.
+ */
+function hostSyntaxProblem(value: string): string {
+  const bare = value.replace(/^\[|\]$/g, "");
+  return /^[0-9./]+$/.test(bare) || bare.includes(":") ? "not a valid IP address" : "not a valid host name or IP address";
+}
+
 function validateInteger(value: PackstackValue): undefined {
   if (!truthy(value)) return undefined;
   if (typeof value !== "string" || !isPythonInt(value)) fail(`Given value is not an integer: ${text(value)}`);
@@ -133,7 +143,7 @@ function validateMultiPing(value: PackstackValue): string | undefined {
     .split(",")
     .map((h) => h.trim())
     .filter((h) => h !== "" && !isHostSyntax(h));
-  if (bad.length > 0) fail(`Given host is unreachable: ${bad[0]}`);
+  if (bad.length > 0) fail(`Given host is ${hostSyntaxProblem(bad[0]!)}: ${bad[0]}`);
   return truthy(value) ? `not checked here: Packstack pings ${text(value)} from the deployer` : undefined;
 }
 
@@ -141,7 +151,7 @@ function validateSsh(value: PackstackValue): undefined {
   if (!truthy(value)) return undefined;
   // Packstack opens a TCP connection to port 22; a value that cannot name a host fails there.
   const host = text(value).trim();
-  if (!isHostSyntax(host)) fail(`Given host does not listen on port 22: ${text(value)}`);
+  if (!isHostSyntax(host)) fail(`Given host is ${hostSyntaxProblem(host)}: ${text(value)}`);
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalog, referenceAnswerFile } from "../../src/packstack/catalog";
-import { checkAnswerFile } from "../../src/packstack/check";
+import { checkAnswerFile, formatCheckResult, verdictSentence } from "../../src/packstack/check";
 import { RELEASES } from "../../src/topology/model";
 
 const reference = referenceAnswerFile("2025.1");
@@ -55,7 +55,11 @@ describe("answers check", () => {
     expect(check(`# header\n; another\n${reference}`).accepted).toBe(true);
     const noGeneral = check("[other]\nCONFIG_X=y\n");
     expect(noGeneral.packstackError).toBe("Failed handling answer file: No section: 'general'");
-    expect(messages(noGeneral.warnings)).toEqual(["1: section [other] (1 keys) is ignored by Packstack, which reads only [general]"]);
+    expect(messages(noGeneral.errors)).toEqual([
+      "1: section [other] (1 key) is ignored by Packstack, which reads only [general]",
+      "-: no [general] section: Packstack stops with \"No section: 'general'\"",
+    ]);
+    expect(noGeneral.outcome).toBe("rejected");
   });
 
   it("a bad choice, linuxbridge on 2025.1, and vmdk on 2025.1", () => {
@@ -88,9 +92,11 @@ describe("answers check", () => {
     expect(messages(result.warnings)).toEqual([
       `${without.split("\n").findIndex((l) => l.startsWith("CONFIG_MYSQL_HOST")) + 1}: CONFIG_MYSQL_HOST is a deprecated name; Packstack 2025.1 reads it as CONFIG_MARIADB_HOST: write CONFIG_MARIADB_HOST`,
     ]);
+    // Silently ignored: never "accepted" as written.
     const both = check(`${reference}CONFIG_MYSQL_HOST=10.0.0.1\n`);
-    expect(both.warnings.map((w) => w.code)).toEqual(["deprecated-key"]);
-    expect(both.warnings[0]!.message).toMatch(/also set \(line \d+\); Packstack ignores CONFIG_MYSQL_HOST/);
+    expect(both.errors.map((w) => [w.code, w.effect])).toEqual([["deprecated-key", "ignored"]]);
+    expect(both.errors[0]!.message).toMatch(/also set \(line \d+\); Packstack ignores CONFIG_MYSQL_HOST/);
+    expect([both.accepted, both.outcome]).toEqual([true, "accepted-with-ignored"]);
   });
 
   it("reports PW_PLACEHOLDER passwords Packstack would redraw on each run, and case-insensitive keys", () => {
@@ -113,8 +119,12 @@ describe("answers check", () => {
     expect(missing).toContain("CONFIG_COMPUTE_HOSTS");
     expect(missing).not.toContain("CONFIG_CONTROLLER_HOST");
     expect(result.warnings.find((w) => w.key === "CONFIG_COMPUTE_HOSTS")!.message).toBe(
-      "CONFIG_COMPUTE_HOSTS is missing; Packstack uses a value derived from the machine running Packstack ({deployer_ip})",
+      'CONFIG_COMPUTE_HOSTS is missing; Packstack uses "<IP address of the machine running Packstack>", taken from the machine it runs on',
     );
+    expect(result.warnings.find((w) => w.key === "CONFIG_SSH_KEY")!.message).toBe(
+      'CONFIG_SSH_KEY is missing; Packstack uses "<home directory of the user running Packstack>/.ssh/id_rsa.pub", taken from the machine it runs on',
+    );
+    expect(result.warnings.map((w) => w.message).join("\n")).not.toMatch(/\{(deployer_ip|deployer_hostname|home)\}/);
     expect(result.warnings.find((w) => w.key === "CONFIG_HORIZON_SECRET_KEY")!.message).toBe(
       "CONFIG_HORIZON_SECRET_KEY is missing; Packstack uses a value drawn at random on every run",
     );
@@ -128,6 +138,66 @@ describe("answers check", () => {
     expect(all).not.toContain("s3cret");
     expect(result.errors[0]!.message).toBe(
       'CONFIG_MARIADB_PW has a comment after its value: Packstack has no inline comments, so the value is "********"; put the comment on a line of its own',
+    );
+  });
+
+  it("reads the text as Packstack's loader does: a byte-order mark hides the section header", () => {
+    const result = check(`\ufeff${reference}`);
+    expect([result.accepted, result.outcome]).toEqual([false, "rejected"]);
+    expect(result.packstackError).toMatch(/^Failed handling answer file: File contains no section headers\.\nfile: 'a\.txt', line: 1\n'\\ufeff\[general\]\\n'$/);
+    expect(result.errors.map((e) => e.code)).toEqual(["byte-order-mark"]);
+    expect(result.errors[0]!.message).toMatch(/save the file as UTF-8 without a BOM/);
+  });
+
+  it("reads line ends and whitespace as Python does: \\r\\n and \\r end lines, U+FEFF is not whitespace", () => {
+    expect(check(reference.replace(/\n/g, "\r\n")).outcome).toBe("accepted");
+    expect(check(reference.replace(/\n/g, "\r")).outcome).toBe("accepted");
+    // U+FEFF before a value is part of the value (JavaScript's \s would strip it).
+    const zwnbsp = check(reference.replace("CONFIG_SWIFT_INSTALL=y", "CONFIG_SWIFT_INSTALL=\ufeffy"));
+    expect(zwnbsp.packstackError).toBe("Parameter CONFIG_SWIFT_INSTALL failed validation: Given value is not member of allowed values ['y', 'n']: \ufeffy");
+    // A no-break space is Python whitespace: stripped.
+    expect(check(reference.replace("CONFIG_SWIFT_INSTALL=y", "CONFIG_SWIFT_INSTALL=y\u00a0")).outcome).toBe("accepted");
+  });
+
+  it("reports every value Packstack would refuse in one run, the first being what Packstack prints", () => {
+    const result = check(
+      reference
+        .replace("CONFIG_SWIFT_INSTALL=y", "CONFIG_SWIFT_INSTALL=maybe")
+        .replace("CONFIG_COMPUTE_HOSTS=192.0.2.10", "CONFIG_COMPUTE_HOSTS=10.0.0.300")
+        .replace("CONFIG_CINDER_VOLUMES_SIZE=20G", "CONFIG_CINDER_VOLUMES_SIZE=lots"),
+    );
+    expect(result.outcome).toBe("rejected");
+    expect(result.packstackError).toBe("Parameter CONFIG_SWIFT_INSTALL failed validation: Given value is not member of allowed values ['y', 'n']: maybe");
+    expect(result.errors.map((e) => [e.key, e.code, e.effect])).toEqual([
+      ["CONFIG_SWIFT_INSTALL", "invalid-value", "rejects"],
+      ["CONFIG_COMPUTE_HOSTS", "invalid-value", "rejects"],
+      ["CONFIG_CINDER_VOLUMES_SIZE", "fails-at-step", "rejects"],
+    ]);
+    expect(result.errors[1]!.message).toBe("Parameter CONFIG_COMPUTE_HOSTS failed validation: Given host is not a valid IP address: 10.0.0.300");
+    expect(result.errors[2]!.message).toBe(
+      'Invalid Cinder volumes VG size. (CONFIG_CINDER_VOLUMES_SIZE=lots: Packstack accepts the file, then stops at the step "Checking if the Cinder server has a cinder-volumes vg"; expected a whole number of GiB such as 20G)',
+    );
+    expect(result.counts).toEqual({ errors: 3, warnings: 0, notes: 2, rejecting: 3, ignored: 0, misread: 0 });
+    expect(verdictSentence(result, "a.txt")).toBe(
+      "Packstack 2025.1 would reject a.txt: Parameter CONFIG_SWIFT_INSTALL failed validation: Given value is not member of allowed values ['y', 'n']: maybe (and 2 other problems)",
+    );
+  });
+
+  it("checks a size only where Packstack's Cinder step does (LVM backend on)", () => {
+    expect(check(reference.replace("CONFIG_CINDER_VOLUMES_SIZE=20G", "CONFIG_CINDER_VOLUMES_SIZE=20000M")).outcome).toBe("rejected");
+    expect(check(reference.replace("CONFIG_CINDER_VOLUMES_SIZE=20G", "CONFIG_CINDER_VOLUMES_SIZE= 20G ")).outcome).toBe("accepted");
+    const nfs = reference.replace("CONFIG_CINDER_BACKEND=lvm", "CONFIG_CINDER_BACKEND=nfs").replace("CONFIG_CINDER_NFS_MOUNTS=", "CONFIG_CINDER_NFS_MOUNTS=192.0.2.5:/cinder");
+    expect(check(nfs.replace("CONFIG_CINDER_VOLUMES_SIZE=20G", "CONFIG_CINDER_VOLUMES_SIZE=lots")).outcome).toBe("accepted");
+  });
+
+  it("one outcome and sentence for what Packstack ignores: never plainly accepted", () => {
+    const ignored = check(`${reference.replace("CONFIG_NOVA_INSTALL=y", "CONFIG_NOVA_INSTAL=y\nCONFIG_NOVA_INSTALL=y")}[extra]\nCONFIG_DEBUG_MODE=y\n`);
+    expect([ignored.accepted, ignored.outcome, ignored.counts.ignored]).toEqual([true, "accepted-with-ignored", 2]);
+    expect(verdictSentence(ignored, "a.txt")).toBe("Packstack 2025.1 would accept a.txt but silently ignore 2 parts");
+    const accepted = check(reference);
+    expect(verdictSentence(accepted, "a.txt")).toBe("Packstack 2025.1 would accept a.txt as written");
+    expect(formatCheckResult(accepted, "a.txt")).toBe(
+      "a.txt: 2 values only the deployer can check (CONFIG_SSH_KEY, CONFIG_SSL_CERT_DIR); --verbose shows them\nPackstack 2025.1 would accept a.txt as written\n",
     );
   });
 });

@@ -48,18 +48,21 @@ describe("Packstack validators", () => {
     expect(fails("validate_regexp", "devmgr", ["^[/].*$"])).toBe("Given value does not match required regular expression: devmgr");
   });
 
-  it("validate_ssh / multi_ssh: a value that cannot name a host fails as Packstack's port-22 probe would", () => {
+  it("validate_ssh / multi_ssh: a value that cannot name a host fails, saying why (not as a port-22 probe)", () => {
     expect(fails("validate_ssh", "controller.example.com")).toBe("passed");
     expect(fails("validate_ssh", "10.0.0.1")).toBe("passed");
-    expect(fails("validate_ssh", "10.0.0.1/24")).toBe("Given host does not listen on port 22: 10.0.0.1/24");
+    expect(fails("validate_ssh", "10.0.0.1/24")).toBe("Given host is not a valid IP address: 10.0.0.1/24");
+    expect(fails("validate_ssh", "10.0.0.300")).toBe("Given host is not a valid IP address: 10.0.0.300");
+    expect(fails("validate_ssh", "2001:db8::g")).toBe("Given host is not a valid IP address: 2001:db8::g");
     expect(fails("validate_multi_ssh", "10.0.0.1,10.0.0.2")).toBe("passed");
-    expect(fails("validate_multi_ssh", "10.0.0.1,bad host")).toBe("Given host does not listen on port 22: bad host");
+    expect(fails("validate_multi_ssh", "10.0.0.1,bad host")).toBe("Given host is not a valid host name or IP address: bad host");
   });
 
   it("validate_multi_ping checks the form only (no ICMP from a checker that runs anywhere)", () => {
     expect(fails("validate_multi_ping", "")).toBe("passed");
     expect(VALIDATORS.validate_multi_ping!("10.0.0.5,storage1", [])).toMatch(/not checked here: Packstack pings/);
-    expect(fails("validate_multi_ping", "10.0.0.5,no such host")).toBe("Given host is unreachable: no such host");
+    expect(fails("validate_multi_ping", "10.0.0.5,no such host")).toBe("Given host is not a valid host name or IP address: no such host");
+    expect(fails("validate_multi_ping", "10.0.0.500")).toBe("Given host is not a valid IP address: 10.0.0.500");
   });
 
   it("validate_multi_export: host:/path, IPv6 in brackets, empty fails", () => {

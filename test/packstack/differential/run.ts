@@ -109,10 +109,11 @@ for (let i = 0; i < cases.length; i += 400) {
 
 /** Differences rdoctl makes on purpose (see src/packstack/README.md). */
 const BY_DESIGN: readonly [RegExp, string][] = [
-  [/does not listen on port 22|is unreachable/, "host form checks (the harness switches Packstack's network probes off)"],
+  [/does not listen on port 22|is unreachable|is not a valid (IP address|host name)/, "host form checks (the harness switches Packstack's network probes off; rdoctl says what is wrong with the value)"],
   [/at random|Inconsistent host format/, "host names mixed with addresses (Packstack decides by Python set order)"],
   [/\*{8}/, "masked values hidden in messages"],
   [/CONFIG_SSL_CERT_DIR/, "writeable directory (depends on the deployer's filesystem)"],
+  [/then stops at the step/, "value checks of later setup steps (data/packstack/step-checks.json): Packstack's loader accepts, its run stops there"],
 ];
 let agree = 0;
 const explained = new Map<string, number>();
