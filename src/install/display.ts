@@ -63,7 +63,9 @@ export function createDisplay(mode: DisplayMode, out: NodeJS.WritableStream = pr
     return {
       sink: (e) => {
         const line = formatEvent(e);
-        if (line !== undefined) out.write(line + "\n");
+        // Timestamped (UTC) so a CI log shows where the time went.
+        const stamp = new Date().toISOString();
+        if (line !== undefined) out.write(line.split("\n").map((l) => `${stamp} ${l}`).join("\n") + "\n");
       },
       end: () => undefined,
     };
