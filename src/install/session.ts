@@ -25,7 +25,7 @@ export interface SessionProps {
   readonly keepaliveCountMax?: number;
   /** @default 10000 */
   readonly readyTimeoutMs?: number;
-  /** @default ~/.ssh/config */
+  /** OpenSSH client config, as `ssh -F FILE`. @default $RDOCTL_SSH_CONFIG, else what `ssh` reads (~/.ssh/config, /etc/ssh/ssh_config) */
   readonly sshConfigFile?: string;
   /** The user's known_hosts. @default ~/.ssh/known_hosts */
   readonly userKnownHosts?: string;
@@ -45,7 +45,7 @@ export function openSession(props: SessionProps): Session {
   const paths = props.paths ?? cloudPaths(props.topology.name);
   const redactor = new Redactor();
   const emit = redactor.wrap(props.emit);
-  const pool = new SshPool(resolveEndpoints(props.topology, SshConfig.load(props.sshConfigFile)), {
+  const pool = new SshPool(resolveEndpoints(props.topology, SshConfig.load(props.sshConfigFile ?? (process.env.RDOCTL_SSH_CONFIG || undefined))), {
     hostKeys: new HostKeyPolicy({
       knownHostsFiles: [props.userKnownHosts ?? path.join(os.homedir(), ".ssh", "known_hosts"), paths.knownHosts],
       recordFile: paths.knownHosts,

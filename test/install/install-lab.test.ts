@@ -188,7 +188,11 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     const cloud = labCloud(lab, "jump", [["controller", "network", "compute"], ["compute"]]);
     // node1 through an alias whose HostName is its IP; node2 only by a name that resolves on node1
     // (its /etc/hosts), not here: a direct connection cannot work, so the tunnel must.
-    fs.writeFileSync(path.join(cloud.sshDir, "config"), `Host lab-node1\n  HostName ${n1.address}\n  User root\n  IdentityFile ${lab.clientKeyFile}\n`);
+    // a Match block (which OpenSSH applies and a hand-written parser used to skip) gives the address
+    fs.writeFileSync(
+      path.join(cloud.sshDir, "config"),
+      `Match originalhost lab-node1 exec true\n  HostName ${n1.address}\nHost lab-node1\n  HostName wrong.invalid\n  User root\n  IdentityFile ${lab.clientKeyFile}\n`,
+    );
     const spec = {
       ...cloud.spec,
       hosts: [
@@ -201,6 +205,20 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout).toContain(`packstack: applied ${n2.fqdn}_compute.pp`);
     expect(r.stdout).toMatch(/\[node2\] prepare: done/);
+  });
+
+  it("reaches a host through its alias's ProxyCommand, where a direct connection could not go", async () => {
+    lab = await startLab({ hosts: 2 });
+    const [n1, n2] = [lab.host("node1"), lab.host("node2")];
+    const cloud = labCloud(lab, "proxied", [["controller", "network", "compute"], ["compute"]]);
+    // the alias's HostName, node2's FQDN, resolves on node1 only: the ProxyCommand's `ssh -W` from node1 is the one way there
+    const proxy = `ssh -F /dev/null -i ${lab.clientKeyFile} -o BatchMode=yes -o UserKnownHostsFile=${lab.knownHostsFile} -W %h:%p root@${n1.address}`;
+    fs.writeFileSync(path.join(cloud.sshDir, "config"), `Host lab-node2\n  HostName ${n2.fqdn}\n  IdentityFile ${lab.clientKeyFile}\n  ProxyCommand ${proxy}\n`);
+    const spec = { ...cloud.spec, hosts: [cloud.spec.hosts[0]!, { ...cloud.spec.hosts[1]!, ssh: { ...cloud.spec.hosts[1]!.ssh, configAlias: "lab-node2" } }] };
+    fs.writeFileSync(cloud.inventory, (await import("yaml")).stringify(spec));
+    const r = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight"]);
+    expect(r.code, explain(r)).toBe(0);
+    expect(r.stdout).toContain(`[node2] ok   ssh: host key ${n2.hostKeyFingerprint} verified`);
   });
 
   it("reports every preflight failure at once and changes nothing when a host is down", async () => {

@@ -15,7 +15,7 @@ export interface LabCloud {
   readonly inventory: string;
   /** RDOCTL_HOME of this cloud's state. */
   readonly home: string;
-  /** ~/.ssh of the user running rdoctl (for a config file or known_hosts). */
+  /** ~/.ssh of the user running rdoctl (for a config file or known_hosts); its `config` is rdoctl's `ssh -F`. */
   readonly sshDir: string;
   readonly spec: TopologySpec;
   /** Runs `rdoctl ARGS` as a child process with this cloud's environment. */
@@ -49,6 +49,9 @@ export function labCloud(
   const home = path.join(dir, "rdoctl-home");
   const userHome = path.join(dir, "home");
   fs.mkdirSync(path.join(userHome, ".ssh"), { recursive: true, mode: 0o700 });
+  // OpenSSH reads the passwd entry's ~/.ssh/config, not $HOME's: point it at this cloud's own.
+  const sshConfig = path.join(userHome, ".ssh", "config");
+  fs.writeFileSync(sshConfig, "", { mode: 0o600 });
   const spec = labTopologySpec(lab, name, roles, extra);
   const inventory = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(inventory, YAML.stringify(spec));
@@ -62,7 +65,7 @@ export function labCloud(
       return new Promise((resolve) => {
         const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], {
           cwd: path.resolve(__dirname, "../.."),
-          env: { ...process.env, RDOCTL_HOME: home, HOME: userHome, SSH_AUTH_SOCK: "" },
+          env: { ...process.env, RDOCTL_HOME: home, HOME: userHome, SSH_AUTH_SOCK: "", RDOCTL_SSH_CONFIG: sshConfig },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

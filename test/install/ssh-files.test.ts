@@ -12,6 +12,7 @@ import {
   knownHostsName,
   parseJumpSpec,
   parseKnownHosts,
+  describeEndpoint,
   resolveEndpoints,
   SshConfig,
   terminalPasswordSource,
@@ -44,31 +45,81 @@ describe("known_hosts", () => {
 });
 
 describe("~/.ssh/config", () => {
-  it("takes the first value per keyword, accumulates IdentityFile, expands tokens, follows Include", () => {
+  const aio = (ssh: Record<string, unknown>) =>
+    resolveTopology({ name: "t", hosts: [{ name: "a", address: "10.0.0.1", roles: ["controller", "network", "compute"], ssh }] });
+
+  it("resolves an alias with OpenSSH's own resolver (`ssh -G`): Match blocks, Include, first value wins, tokens", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-sshcfg-"));
     fs.writeFileSync(path.join(dir, "extra.conf"), "Host inc-*\n  Port 2200\n");
     const cfg = SshConfig.parse(
       [
-        "Include extra.conf",
+        `Include ${dir}/extra.conf`,
+        "Match host ctl exec true",
+        "  User matched",
         "Host ctl !ctl-old",
         "  HostName %h.lab.example",
         "  User=ops",
-        "  IdentityFile ~/.ssh/lab_%h",
+        "  IdentityFile ~/.ssh/lab_%h_%r",
         "Host *",
         "  User nobody",
-        "  Port 22",
         '  IdentityFile "/keys/all key"',
         "Match exec false",
-        "  User never",
+        "  Port 9",
       ].join("\n"),
-      dir,
     );
-    const ctl = cfg.lookup("ctl");
-    expect(ctl).toMatchObject({ hostName: "ctl.lab.example", user: "ops", port: 22 });
-    expect(ctl.identityFiles).toEqual([path.join(os.homedir(), ".ssh/lab_ctl.lab.example"), "/keys/all key"]);
+    const home = os.userInfo().homedir;
+    const ctl = cfg.lookup("ctl")!;
+    expect(ctl).toMatchObject({ hostName: "ctl.lab.example", user: "matched", port: 22 });
+    expect(ctl.identityFiles).toEqual([path.join(home, ".ssh/lab_ctl.lab.example_matched"), "/keys/all key"]);
     expect(cfg.lookup("ctl-old")).toMatchObject({ hostName: "ctl-old", user: "nobody" });
-    expect(cfg.lookup("inc-1").port).toBe(2200);
+    expect(cfg.lookup("inc-1")!.port).toBe(2200);
+    // command-line user/port (a jump spec's) win over the config, as with `ssh -l -p`
+    expect(cfg.lookup("inc-1", { user: "x", port: 3 })).toMatchObject({ user: "x", port: 3 });
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("goes where `ssh ALIAS` goes: a ProxyCommand or ProxyJump of the alias is kept, never a direct connection", () => {
+    const cfg = SshConfig.parse(
+      [
+        "Host via-cmd",
+        "  HostName 10.9.9.9",
+        "  User ops",
+        "  ProxyCommand ssh -W %h:%p -l %r bastion # %n",
+        "Host via-jump",
+        "  HostName 10.9.9.8",
+        "  ProxyJump admin@bastion:2022",
+        "  HostKeyAlias inner-key",
+        "Host bastion",
+        "  HostName 192.0.2.1",
+      ].join("\n"),
+    );
+    const cmd = resolveEndpoints(aio({ configAlias: "via-cmd" }), cfg).get("a")!;
+    expect(cmd).toMatchObject({ hostname: "10.9.9.9", port: 22, user: "ops", proxyCommand: "ssh -W 10.9.9.9:22 -l ops bastion # via-cmd" });
+    expect(cmd.jump).toBeUndefined();
+    expect(describeEndpoint(cmd)).toBe("ops@10.9.9.9:22 via ProxyCommand `ssh -W 10.9.9.9:22 -l ops bastion # via-cmd`");
+    const jump = resolveEndpoints(aio({ configAlias: "via-jump" }), cfg).get("a")!;
+    expect(jump).toMatchObject({ hostname: "10.9.9.8", user: "root", hostKeyAlias: "inner-key" });
+    expect(jump.proxyCommand).toBeUndefined();
+    // the jump host gets its own config (HostName from `Host bastion`), user and port from the spec
+    expect(jump.jump).toMatchObject({ label: "admin@bastion:2022", hostname: "192.0.2.1", port: 2022, user: "admin" });
+    // an inventory jump replaces the alias's proxy, as `ssh -J JUMP ALIAS` does
+    const both = resolveEndpoints(aio({ configAlias: "via-cmd", jump: "root@192.0.2.7" }), cfg).get("a")!;
+    expect(both.proxyCommand).toBeUndefined();
+    expect(both.jump).toMatchObject({ hostname: "192.0.2.7", user: "root" });
+  });
+
+  it("without an OpenSSH client: jump hosts as written (what `ssh -G -F /dev/null` says), an alias refused in one line", () => {
+    const none = SshConfig.load("/dev/null", "/nonexistent/ssh");
+    const topo = resolveTopology({
+      name: "t",
+      hosts: [{ name: "a", address: "10.0.0.1", roles: ["controller", "network", "compute"], ssh: { jump: "ops@bastion.example:2022" } }],
+    });
+    const offline = resolveEndpoints(topo, none).get("a")!.jump!;
+    const real = SshConfig.load("/dev/null").lookup("bastion.example", { user: "ops", port: 2022 })!;
+    expect({ hostname: offline.hostname, user: offline.user, port: offline.port }).toEqual({ hostname: real.hostName, user: real.user, port: real.port });
+    expect(() => resolveEndpoints(aio({ configAlias: "x" }), none)).toThrow(/^host a: ssh\.configAlias x needs the OpenSSH client \(`ssh -G` resolves it as `ssh` would\)/);
+    // an alias OpenSSH itself cannot resolve: its message, the field and the alias
+    expect(() => resolveEndpoints(aio({ configAlias: "bad alias" }), SshConfig.parse(""))).toThrow(/^host a: ssh\.configAlias: OpenSSH cannot resolve bad alias \(.*hostname contains invalid characters\)$/);
   });
 
   it("resolves jump chains from the inventory and refuses loops", () => {

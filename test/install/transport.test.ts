@@ -314,6 +314,47 @@ describe.runIf(support.ok)("SSH transport against a real sshd", () => {
     }
   });
 
+  it("connects through an alias's ProxyCommand (OpenSSH's `ssh -W` over the jump host), and says why when it fails", async () => {
+    const proxy = `ssh -F /dev/null -i ${clientKey} -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${knownHosts} -p ${jumpSshd.port} -W %h:%p root@127.0.0.1`;
+    const config = SshConfig.parse(
+      [`Host lab-proxied`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  IdentityFile ${clientKey}`, `  ProxyCommand ${proxy}`, `Host lab-broken`, `  ProxyCommand sh -c 'echo no route to %h >&2; exit 3'`, ""].join("\n"),
+    );
+    const eps = endpointsFor(
+      [
+        { name: "n1", address: "n1.invalid", roles: ["controller"], ssh: { configAlias: "lab-proxied" } },
+        { name: "n2", address: "n2.invalid", roles: ["compute"], ssh: { configAlias: "lab-broken" } },
+      ],
+      config,
+    );
+    const tunnels = () => jumpSshd.log.filter((l) => /direct-tcpip|port forwarding|connect to 127\.0\.0\.1 port/i.test(l)).length;
+    const cmdline = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      } catch {
+        return "";
+      }
+    };
+    const proxies = () => descendants(process.pid).filter((pid) => cmdline(pid).includes(`-W 127.0.0.1:${sshd.port}`)).length;
+    const before = tunnels();
+    const conn = await HostConnection.open(eps.get("n1")!, options());
+    try {
+      expect(proxies()).toBe(1);
+      expect((await conn.exec("echo proxied")).stdout).toBe("proxied\n");
+      expect(conn.hostKey.fingerprint).toBe(sshd.hostKey.fingerprint);
+      expect(tunnels()).toBeGreaterThan(before);
+    } finally {
+      conn.close();
+    }
+    // the ProxyCommand goes with its connection
+    for (let i = 0; i < 40 && proxies() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(proxies()).toBe(0);
+    const err = await HostConnection.open(eps.get("n2")!, options()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostUnreachableError);
+    expect((err as Error).message).toBe(
+      "[n2] cannot connect to root@lab-broken:22 via ProxyCommand `sh -c 'echo no route to lab-broken >&2; exit 3'`: the ProxyCommand exited 3: no route to lab-broken",
+    );
+  });
+
   it("keepalive notices a dead link within a few seconds, and the pool reconnects afterwards", async () => {
     const s = await startSshd();
     s.authorize("root", fs.readFileSync(clientKey + ".pub", "utf8").trim());

@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { Duplex } from "node:stream";
 import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
 import { authHandlerFor, type AuthAttempts } from "./auth";
 import { describeEndpoint, type Endpoint } from "./endpoint";
@@ -75,6 +77,7 @@ export class HostConnection {
     readonly hostKey: PresentedKey,
     readonly hostKeyVerdict: HostKeyVerdict,
     private readonly jump: HostConnection | undefined,
+    private readonly proxy: ProxyCommandStream | undefined,
   ) {
     client.on("close", () => this.markClosed("connection closed"));
     client.on("error", (err: Error & { level?: string }) => {
@@ -85,11 +88,13 @@ export class HostConnection {
   /** Opens a connection; the jump chain first, each hop verified like any host. */
   static async open(ep: Endpoint, options: ConnectionOptions): Promise<HostConnection> {
     const jump = ep.jump ? await HostConnection.open(ep.jump, options) : undefined;
+    const proxy = !jump && ep.proxyCommand ? new ProxyCommandStream(ep.proxyCommand) : undefined;
     try {
-      const sock = jump ? await jump.forward(ep) : undefined;
-      return await HostConnection.handshake(ep, options, jump, sock);
+      const sock = jump ? await jump.forward(ep) : proxy?.stream;
+      return await HostConnection.handshake(ep, options, jump, sock, proxy);
     } catch (err) {
       jump?.close();
+      proxy?.kill();
       throw err;
     }
   }
@@ -98,11 +103,13 @@ export class HostConnection {
     ep: Endpoint,
     options: ConnectionOptions,
     jump: HostConnection | undefined,
-    sock: ClientChannel | undefined,
+    sock: ClientChannel | Duplex | undefined,
+    proxy: ProxyCommandStream | undefined,
   ): Promise<HostConnection> {
     const ctx: SshErrorContext = { host: ep.label };
     const where = describeEndpoint(ep);
-    const target = { names: [knownHostsName(ep.hostname, ep.port)], pinned: ep.pinnedHostKeys };
+    // OpenSSH checks the key under HostKeyAlias when one is set, else under the host name.
+    const target = { names: [ep.hostKeyAlias ?? knownHostsName(ep.hostname, ep.port)], pinned: ep.pinnedHostKeys };
     const preferred = options.hostKeys.preferredAlgorithms(target);
     const attempts: AuthAttempts = { tried: [], notTried: [] };
     const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
@@ -141,7 +148,7 @@ export class HostConnection {
         if (settled) return;
         settled = true;
         clearTimeout(readyTimer);
-        resolve(new HostConnection(ep, client, verdict!.key, verdict!, jump));
+        resolve(new HostConnection(ep, client, verdict!.key, verdict!, jump, proxy));
       });
       client.on("error", (err: Error & { level?: string; code?: string }) => {
         if (verdict && verdict.status === "changed") {
@@ -158,9 +165,19 @@ export class HostConnection {
           const skipped = attempts.notTried.length ? `; skipped ${attempts.notTried.join(", ")}` : "";
           return fail(new AuthenticationError(ctx, `authentication as ${ep.user} on ${where} failed (tried ${tried}${skipped})`));
         }
-        return fail(new HostUnreachableError(ctx, `cannot connect to ${where}: ${err.code ?? err.message}`));
+        const unreachable = (): void => fail(new HostUnreachableError(ctx, `cannot connect to ${where}: ${proxy?.said() || err.code || err.message}`));
+        // A ProxyCommand that failed explains why in its exit status and last words: wait for them.
+        if (proxy) proxy.ended(500).then(unreachable, unreachable);
+        else unreachable();
       });
-      client.on("close", () => fail(new HostUnreachableError(ctx, `${where} closed the connection during the handshake`)));
+      client.on("close", () => {
+        const closed = (): void => {
+          const said = proxy?.said();
+          fail(new HostUnreachableError(ctx, said ? `cannot connect to ${where}: ${said}` : `${where} closed the connection during the handshake`));
+        };
+        if (proxy) proxy.ended(500).then(closed, closed);
+        else closed();
+      });
       const algorithms = preferred.length
         ? { serverHostKey: [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGORITHMS])] as never }
         : undefined;
@@ -219,6 +236,7 @@ export class HostConnection {
   private markClosed(reason: string): void {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
+    this.proxy?.kill();
     // The jump connection was opened for this one alone: the pool drops dead connections
     // without closing them, so it would otherwise stay open, one more per reconnect.
     this.jump?.close();
@@ -380,6 +398,51 @@ export class HostConnection {
     this.markClosed("closed by rdoctl");
     this.client.end();
     this.jump?.close();
+  }
+}
+
+/**
+ * A ProxyCommand (`ssh -W %h:%p bastion`, `nc …`): run by the shell as OpenSSH runs it, its
+ * stdin/stdout are the connection's byte stream; its stderr is kept for error messages.
+ */
+class ProxyCommandStream {
+  private readonly child: ChildProcess;
+  private stderr = "";
+  private exit: string | undefined;
+  readonly stream: Duplex;
+
+  constructor(readonly command: string) {
+    this.child = spawn("/bin/sh", ["-c", `exec ${command}`], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stderr!.setEncoding("utf8").on("data", (d: string) => (this.stderr = (this.stderr + d).slice(-2000)));
+    this.child.on("exit", (code, signal) => (this.exit = signal ? `killed by ${signal}` : `exited ${code}`));
+    // Writes after the command died fail with EPIPE: the close that follows reports it.
+    this.child.stdin!.on("error", () => undefined);
+    this.stream = Duplex.from({ readable: this.child.stdout!, writable: this.child.stdin! });
+    this.stream.on("error", () => undefined);
+    this.child.on("error", (err) => {
+      this.exit = err.message;
+      this.stream.destroy();
+    });
+  }
+
+  /** Resolves when the command has exited (or after `ms`). */
+  ended(ms: number): Promise<void> {
+    if (this.exit !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.child.once("close", () => (clearTimeout(timer), resolve()));
+    });
+  }
+
+  /** How the command ended and its last words, for the error message ("" while it runs silently). */
+  said(): string {
+    const lines = this.stderr.trim().split(/\r?\n/).filter(Boolean).slice(-3).join("; ");
+    if (!this.exit && !lines) return "";
+    return `the ProxyCommand ${this.exit ?? "said"}${lines ? `: ${lines}` : ""}`;
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
   }
 }
 

@@ -1,149 +1,139 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { patternListMatches, wildcardRegExp } from "./host-patterns";
+import { RdoctlError } from "../../errors";
 
 /**
- * The part of an OpenSSH client config rdoctl honours for one alias. Our own small parser:
- * `Host` blocks with `*`, `?` and `!` patterns, first value wins (IdentityFile accumulates),
- * `Include` of files relative to ~/.ssh, `%h %p %r %u %d %%` and `~` in paths. `Match` blocks
- * are not evaluated (only `Match all` applies) — they are rare in lab configs and need a shell.
+ * What OpenSSH's client would use to reach one destination, as `ssh -G` prints it: the
+ * client's own resolver (Host and Match blocks, Include, canonicalisation, first value wins),
+ * so rdoctl never connects somewhere other than where `ssh ALIAS` would.
  */
 export interface SshConfigEntry {
-  readonly hostName?: string;
-  readonly user?: string;
-  readonly port?: number;
+  readonly hostName: string;
+  readonly user: string;
+  readonly port: number;
+  /** IdentityFile values with `~` and `%` tokens expanded, in order (OpenSSH's defaults included). */
   readonly identityFiles: readonly string[];
-  /** Raw ProxyJump value: `[user@]host[:port]`, comma-separated hops, or `none`. */
+  /** Raw ProxyJump value: `[user@]host[:port]` hops, comma-separated; undefined for none. */
   readonly proxyJump?: string;
+  /** ProxyCommand with its `%` tokens expanded; undefined for none. */
+  readonly proxyCommand?: string;
+  /** HostKeyAlias: the name known_hosts is searched under instead of the host name. */
+  readonly hostKeyAlias?: string;
 }
 
-interface Block {
-  readonly patterns: readonly string[] | "all" | "never";
-  readonly options: ReadonlyArray<readonly [string, string]>;
+/** `ssh -G`'s lines as keyword → values (IdentityFile and other lists keep every value). */
+export function parseSshG(output: string): Map<string, string[]> {
+  const options = new Map<string, string[]>();
+  for (const line of output.split("\n")) {
+    const m = /^(\S+) (.*)$/.exec(line.trimEnd());
+    if (!m || !m[1]) continue;
+    const key = m[1].toLowerCase();
+    options.set(key, [...(options.get(key) ?? []), m[2] ?? ""]);
+  }
+  return options;
 }
 
-function splitArgs(value: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[1] ?? m[2] ?? "");
-  return out;
-}
-
-function expandHome(p: string): string {
-  return p.replace(/^~(?=$|\/)/, os.homedir());
-}
-
-function includeFiles(spec: string, baseDir: string): string[] {
-  const full = path.isAbsolute(expandHome(spec)) ? expandHome(spec) : path.join(baseDir, spec);
-  if (!full.includes("*") && !full.includes("?")) return [full];
-  const dir = path.dirname(full);
-  const re = wildcardRegExp(path.basename(full), false);
+/** The home directory OpenSSH expands `~` and `%d` to: the passwd entry's, not $HOME. */
+function passwdHome(): string {
   try {
-    return fs.readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f));
+    return os.userInfo().homedir;
   } catch {
-    return [];
+    return os.homedir();
   }
 }
 
-function parseBlocks(text: string, baseDir: string, depth: number): Block[] {
-  const blocks: Block[] = [];
-  let current: { patterns: Block["patterns"]; options: Array<[string, string]> } = { patterns: "all", options: [] };
-  blocks.push(current);
-  for (const raw of text.split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const m = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
-    if (!m) continue;
-    const keyword = (m[1] ?? "").toLowerCase();
-    const value = (m[2] ?? "").trim();
-    if (keyword === "host") {
-      current = { patterns: splitArgs(value), options: [] };
-      blocks.push(current);
-    } else if (keyword === "match") {
-      current = { patterns: value.trim().toLowerCase() === "all" ? "all" : "never", options: [] };
-      blocks.push(current);
-    } else if (keyword === "include" && depth < 8) {
-      for (const spec of splitArgs(value)) {
-        for (const file of includeFiles(spec, baseDir)) {
-          let included: string;
-          try {
-            included = fs.readFileSync(file, "utf8");
-          } catch {
-            continue;
-          }
-          // An Include inside a Host block applies only when that block matches: keep its patterns.
-          for (const b of parseBlocks(included, baseDir, depth + 1)) {
-            blocks.push({ patterns: b.patterns === "all" ? current.patterns : b.patterns, options: b.options });
-          }
-        }
-      }
-      current = { patterns: current.patterns, options: [] };
-      blocks.push(current);
-    } else {
-      current.options.push([keyword, value]);
+/** Expands OpenSSH's `%` tokens (the ones IdentityFile and ProxyCommand accept) and a leading `~`. */
+export function expandTokens(value: string, t: { alias: string; hostName: string; port: number; user: string }): string {
+  const home = passwdHome();
+  const local = os.userInfo().username;
+  return value.replace(/^~(?=$|\/)/, home).replace(/%(.)/g, (whole, c: string) => {
+    switch (c) {
+      case "%": return "%";
+      case "h": return t.hostName;
+      case "n": return t.alias;
+      case "p": return String(t.port);
+      case "r": return t.user;
+      case "u": return local;
+      case "d": return home;
+      case "i": return String(os.userInfo().uid);
+      case "l": return os.hostname().split(".")[0] ?? os.hostname();
+      case "L": return os.hostname().split(".")[0] ?? os.hostname();
+      default: return whole;
     }
-  }
-  return blocks;
+  });
 }
 
-function blockApplies(block: Block, alias: string): boolean {
-  if (block.patterns === "all") return true;
-  if (block.patterns === "never") return false;
-  return patternListMatches(block.patterns, alias);
+/** An entry from `ssh -G` output for `alias`. */
+export function entryFromSshG(alias: string, output: string): SshConfigEntry {
+  const options = parseSshG(output);
+  const one = (key: string): string | undefined => options.get(key)?.[0];
+  const hostName = one("hostname") ?? alias;
+  const user = one("user") ?? os.userInfo().username;
+  const port = Number(one("port") ?? 22);
+  const tokens = { alias, hostName, port, user };
+  const proxyJump = one("proxyjump");
+  const proxyCommand = one("proxycommand");
+  const hostKeyAlias = one("hostkeyalias");
+  return {
+    hostName,
+    user,
+    port: Number.isInteger(port) && port > 0 ? port : 22,
+    identityFiles: (options.get("identityfile") ?? []).map((f) => expandTokens(f, tokens)),
+    ...(proxyJump && proxyJump !== "none" ? { proxyJump } : {}),
+    ...(proxyCommand && proxyCommand !== "none" ? { proxyCommand: expandTokens(proxyCommand, tokens) } : {}),
+    ...(hostKeyAlias && hostKeyAlias !== "none" ? { hostKeyAlias } : {}),
+  };
 }
 
-/** A parsed client config; `lookup(alias)` gives what applies to that alias. */
+/**
+ * The OpenSSH client configuration as `ssh` applies it. `lookup` asks `ssh -G` (no connection
+ * is made); without an OpenSSH client there is no `ssh ALIAS` to agree with, so jump hosts are
+ * taken as written and an alias is refused.
+ */
 export class SshConfig {
-  private constructor(private readonly blocks: readonly Block[]) {}
+  private readonly cache = new Map<string, SshConfigEntry>();
 
-  static parse(text: string, baseDir = path.join(os.homedir(), ".ssh")): SshConfig {
-    return new SshConfig(parseBlocks(text, baseDir, 0));
+  private constructor(
+    /** `-F FILE`; undefined: OpenSSH's own (~/.ssh/config, then /etc/ssh/ssh_config). */
+    private readonly file: string | undefined,
+    private readonly sshBinary = "ssh",
+  ) {}
+
+  /** `file` as with `ssh -F FILE`; default: what `ssh` reads by itself. */
+  static load(file?: string, sshBinary?: string): SshConfig {
+    return new SshConfig(file, sshBinary);
   }
 
-  /** Reads `file` (default ~/.ssh/config); a missing file is an empty config. */
-  static load(file = path.join(os.homedir(), ".ssh", "config")): SshConfig {
-    let text = "";
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-    return SshConfig.parse(text, path.dirname(file));
+  /** A config given as text (tests, tools): written to a private temporary file for `ssh -F`. */
+  static parse(text: string, sshBinary?: string): SshConfig {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-ssh-config-"));
+    const file = path.join(dir, "config");
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    return new SshConfig(file, sshBinary);
   }
 
-  lookup(alias: string): SshConfigEntry {
-    const first = new Map<string, string>();
-    const identityFiles: string[] = [];
-    for (const block of this.blocks) {
-      if (!blockApplies(block, alias)) continue;
-      for (const [k, v] of block.options) {
-        if (k === "identityfile") identityFiles.push(v);
-        else if (!first.has(k)) first.set(k, v);
-      }
+  /**
+   * What `ssh [-l user] [-p port] destination` would use. `where` names the inventory field in
+   * error messages. Returns undefined when there is no OpenSSH client.
+   */
+  lookup(destination: string, how: { user?: string; port?: number; where?: string } = {}): SshConfigEntry | undefined {
+    const args = ["-G", ...(this.file ? ["-F", this.file] : []), ...(how.user ? ["-l", how.user] : []), ...(how.port ? ["-p", String(how.port)] : []), "--", destination];
+    const key = args.join("\0");
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const run = spawnSync(this.sshBinary, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
+    if (run.error && (run.error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const where = how.where ? `${how.where}: ` : "";
+    if (run.error) throw new RdoctlError(`${where}\`ssh -G ${destination}\` failed: ${run.error.message}`);
+    if (run.status !== 0) {
+      const why = run.stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^Pseudo-terminal/.test(l)).join("; ") || `exit ${run.status}`;
+      throw new RdoctlError(`${where}OpenSSH cannot resolve ${destination} (\`ssh -G${this.file ? ` -F ${this.file}` : ""} ${destination}\`: ${why})`);
     }
-    const hostName = (first.get("hostname") ?? alias).replace(/%h/g, alias);
-    const portText = first.get("port");
-    const port = portText ? Number(portText) : undefined;
-    const user = first.get("user");
-    const tokens = (p: string): string =>
-      expandHome(p).replace(/%(.)/g, (whole, c: string) => {
-        switch (c) {
-          case "%": return "%";
-          case "h": return hostName;
-          case "p": return String(port ?? 22);
-          case "r": return user ?? os.userInfo().username;
-          case "u": return os.userInfo().username;
-          case "d": return os.homedir();
-          default: return whole;
-        }
-      });
-    return {
-      hostName,
-      user,
-      port: port !== undefined && Number.isInteger(port) ? port : undefined,
-      identityFiles: identityFiles.map((f) => tokens(splitArgs(f)[0] ?? f)),
-      proxyJump: first.get("proxyjump"),
-    };
+    const entry = entryFromSshG(destination, run.stdout);
+    this.cache.set(key, entry);
+    return entry;
   }
 }
