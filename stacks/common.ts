@@ -42,4 +42,4 @@ export function optionalTopology(env: NodeJS.ProcessEnv = process.env): Topology
 }
 
 /** The one-line reporting lives in the library, so an own cdktf app gets the same. */
-export { synthesizeApp } from "../src/cloud";
+export { runApp, synthesizeApp } from "../src/cloud";

@@ -1,8 +1,7 @@
-import { App } from "../src/cdktf";
 import { stateBackendFromEnv, useStateBackendEverywhere } from "../src/cloud/backend";
 import { RdoctlError } from "../src/errors";
 import { AppTemplateStack } from "./app-template";
-import { optionalTopology, synthesizeApp, type CloudStackProps } from "./common";
+import { optionalTopology, runApp, type CloudStackProps } from "./common";
 import { IdentityStack } from "./identity";
 import { InstallStack } from "./install";
 import { LabBasicsStack } from "./lab-basics";
@@ -10,11 +9,12 @@ import { LabBasicsStack } from "./lab-basics";
 /**
  * The cdktf app `cdktf synth` runs (cdktf.json). `RDOCTL_CLOUD=<name>` points the provider at a
  * cloud rdoctl installed; otherwise the clouds.yaml entry named after the topology (or
- * `openstack`) is used, wherever OS_CLIENT_CONFIG_FILE says. `RDOCTL_INSTALL=1` (with
+ * `openstack`) in the clouds.yaml openstacksdk would read where synth runs; each stack's is
+ * named in one line. `RDOCTL_INSTALL=1` (with
  * `RDOCTL_INVENTORY`) adds the `install` stack the day-1 stacks depend on, so `cdktf deploy '*'`
  * installs the cloud first. `RDOCTL_STATE` chooses where the state lives (src/cloud/backend.ts).
  */
-const problems = synthesizeApp(new App(), (app) => {
+runApp((app) => {
   const topology = optionalTopology();
   const inventory = process.env.RDOCTL_INSTALL === "1" ? process.env.RDOCTL_INVENTORY : undefined;
   if (process.env.RDOCTL_INSTALL === "1" && (!inventory || !topology)) {
@@ -33,5 +33,3 @@ const problems = synthesizeApp(new App(), (app) => {
   }
   useStateBackendEverywhere(app, stateBackendFromEnv(process.env, topology?.name));
 });
-for (const problem of problems) process.stderr.write(`rdoctl: ${problem}\n`);
-if (problems.length > 0) process.exitCode = 1;

@@ -1,5 +1,6 @@
 import { App } from "../cdktf";
 import { RdoctlError } from "../errors";
+import { OpenStackCloud } from "./cloud";
 
 /**
  * Builds an app's stacks and synthesizes them, or returns what is wrong, one line each: an
@@ -34,7 +35,8 @@ export function synthesizeApp(app: App, build: (app: App) => void = () => undefi
 
 /**
  * The whole `main.ts` of a cdktf app: builds and synthesizes it, prints each problem as one
- * `rdoctl: …` line on stderr and sets exit status 1 when there is any. What `cdktf synth`
+ * `rdoctl: …` line on stderr and sets exit status 1 when there is any; on success, one line
+ * per stack saying which clouds.yaml and entry it uses. What `cdktf synth`
  * shows then is the list of mistakes, not a stack trace.
  *
  * ```ts
@@ -44,7 +46,11 @@ export function synthesizeApp(app: App, build: (app: App) => void = () => undefi
 export function runApp(build: (app: App) => void, app: App = new App()): readonly string[] {
   const problems = synthesizeApp(app, build);
   for (const problem of problems) process.stderr.write(`rdoctl: ${problem}\n`);
-  if (problems.length > 0) process.exitCode = 1;
+  if (problems.length > 0) {
+    process.exitCode = 1;
+    return problems;
+  }
+  for (const cloud of OpenStackCloud.all(app)) process.stderr.write(`rdoctl: ${cloud.credentialsSource}\n`);
   return problems;
 }
 

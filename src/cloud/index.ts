@@ -4,6 +4,7 @@
  */
 export * from "./app";
 export * from "./cloud";
+export { cloudsYamlCandidates, findCloudsYaml } from "./clouds-yaml";
 export { addProblem, problemsOf } from "./validation";
 export * from "./identity/domain";
 export * from "./identity/group";
