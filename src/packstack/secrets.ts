@@ -226,7 +226,7 @@ function isStaleLock(lock: { holder?: LockHolder; ageMs: number }): boolean {
  * Runs `fn` holding `lockFile`, created exclusively (O_EXCL) with this process's pid. Waits while
  * another live process holds it; takes over a lock whose holder died. Re-entrant within a process.
  */
-export function withFileLock<T>(lockFile: string, fn: () => T): T {
+export function withFileLock<T>(lockFile: string, fn: () => T, options: { waitMs?: number } = {}): T {
   const depth = heldLocks.get(lockFile) ?? 0;
   if (depth > 0) {
     heldLocks.set(lockFile, depth + 1);
@@ -236,7 +236,7 @@ export function withFileLock<T>(lockFile: string, fn: () => T): T {
       heldLocks.set(lockFile, depth);
     }
   }
-  acquireFileLock(lockFile);
+  acquireFileLock(lockFile, options.waitMs ?? LOCK_WAIT_MS);
   heldLocks.set(lockFile, 1);
   try {
     return fn();
@@ -246,9 +246,9 @@ export function withFileLock<T>(lockFile: string, fn: () => T): T {
   }
 }
 
-function acquireFileLock(lockFile: string): void {
+function acquireFileLock(lockFile: string, waitMs: number): void {
   const me: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
       const fd = fs.openSync(lockFile, "wx", 0o600);

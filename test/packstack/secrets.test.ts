@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateAnswers } from "../../src/packstack/answers";
 import { writeAnswerFile } from "../../src/packstack/files";
-import { DeterministicSecretSource, FileSecretStore, openSecretStore } from "../../src/packstack/secrets";
+import { DeterministicSecretSource, FileSecretStore, openSecretStore, withFileLock, withSecretStore } from "../../src/packstack/secrets";
 import { cloudPaths } from "../../src/workspace";
 import { inventory } from "./helpers";
 
@@ -101,5 +102,60 @@ describe("writeAnswerFile", () => {
     expect(mode(file)).toBe(0o600);
     expect(fs.readFileSync(file, "utf8")).toBe("[general]\nCONFIG_X=y\n");
     expect(fs.readdirSync(path.dirname(file))).toEqual(["answers.txt"]);
+  });
+});
+
+describe("secrets store lock", () => {
+  const deadPid = (): number => {
+    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    return Number(child.stdout);
+  };
+
+  it("a live holder makes a run wait, then fail with one line naming the holder; nothing is saved", () => {
+    const store = openSecretStore("g", root);
+    store.secret("CONFIG_A_PW", 16);
+    fs.mkdirSync(path.dirname(store.file), { recursive: true });
+    const lock = `${store.file}.lock`;
+    // The parent process (vitest) is alive and is not this process: a live holder.
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: os.hostname(), startedAt: "2026-01-01T00:00:00.000Z" }));
+    expect(() => withFileLock(lock, () => store.save(), { waitMs: 200 })).toThrow(
+      `${lock}: the cloud's secrets are locked by rdoctl pid ${process.ppid} on ${os.hostname()} since 2026-01-01T00:00:00.000Z; wait for it to finish, or remove the lock file if that process is gone`,
+    );
+    expect(fs.existsSync(store.file)).toBe(false);
+  });
+
+  it("takes over a lock whose holder died, and leaves no lock behind", () => {
+    const lock = path.join(root, "x.lock");
+    fs.writeFileSync(lock, JSON.stringify({ pid: deadPid(), host: os.hostname(), startedAt: "2026-01-01T00:00:00.000Z" }));
+    expect(withFileLock(lock, () => JSON.parse(fs.readFileSync(lock, "utf8")).pid, { waitMs: 200 })).toBe(process.pid);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it("is re-entrant: withSecretStore's run saves (and draws) under the lock it already holds", () => {
+    const drawn = withSecretStore("h", (store) => {
+      const value = store.secret("CONFIG_B_PW", 16);
+      store.save();
+      expect(fs.existsSync(`${store.file}.lock`)).toBe(true);
+      return value;
+    }, root);
+    expect(openSecretStore("h", root).get("CONFIG_B_PW")).toBe(drawn);
+    expect(fs.readdirSync(path.join(root, "clouds", "h")).sort()).toEqual(["secrets.json"]);
+    expect(mode(path.join(root, "clouds", "h"))).toBe(0o700);
+  });
+
+  it("set with replace overwrites a value saved meanwhile; delete and redraw change what is stored", () => {
+    const a = openSecretStore("i", root);
+    a.secret("CONFIG_C_PW", 16);
+    a.secret("CONFIG_D_PW", 16);
+    a.save();
+    const b = openSecretStore("i", root);
+    const old = b.get("CONFIG_C_PW")!;
+    expect(b.redraw("CONFIG_C_PW")).toBe(true);
+    expect(b.get("CONFIG_C_PW")).not.toBe(old);
+    expect(b.get("CONFIG_C_PW")).toMatch(/^[0-9a-f]{16}$/);
+    b.delete("CONFIG_D_PW");
+    b.save();
+    expect(openSecretStore("i", root).keys()).toEqual(["CONFIG_C_PW"]);
+    expect(openSecretStore("i", root).redraw("CONFIG_NOT_THERE")).toBe(false);
   });
 });
