@@ -146,6 +146,7 @@ function topologyValues(topology: Topology, catalog: LoadedCatalog): Map<string,
     set(`${agentPrefix}BRIDGE_MAPPINGS`, bridgeMappings);
     set(`${agentPrefix}BRIDGE_IFACES`, bridgeIfaces);
     set(`${agentPrefix}TUNNEL_IF`, neutron.tunnelInterface ?? "");
+    set(`${agentPrefix}BRIDGES_COMPUTE`, neutron.computeBridges.join(","));
     if (topology.externalNetwork) set(`${agentPrefix}EXTERNAL_PHYSNET`, topology.externalNetwork.physicalNetwork);
   } else {
     const interfaceMappings = mappings

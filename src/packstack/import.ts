@@ -193,6 +193,7 @@ function buildSpec(catalog: LoadedCatalog, get: (key: string) => string, name: s
   const bridgeMappings = agent === "linuxbridge" ? {} : pairs(get(`${prefix}BRIDGE_MAPPINGS`));
   const bridgeInterfaces = agent === "linuxbridge" ? {} : pairs(get(`${prefix}BRIDGE_IFACES`));
   const tunnel = agent === "linuxbridge" ? "" : get(`${prefix}TUNNEL_IF`);
+  const computeBridges = agent === "linuxbridge" ? [] : split(get(`${prefix}BRIDGES_COMPUTE`));
   services.neutron = {
     l2Agent: agent,
     typeDrivers: networkTypes("CONFIG_NEUTRON_ML2_TYPE_DRIVERS"),
@@ -201,6 +202,7 @@ function buildSpec(catalog: LoadedCatalog, get: (key: string) => string, name: s
     bridgeInterfaces,
     vlanRanges: split(get("CONFIG_NEUTRON_ML2_VLAN_RANGES")),
     ...(tunnel ? { tunnelInterface: tunnel } : {}),
+    ...(computeBridges.length > 0 ? { computeBridges } : {}),
   };
 
   // An external network is imported when the file sets one up for the demo project.

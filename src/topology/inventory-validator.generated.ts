@@ -3,19 +3,19 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://rdoctl.dev/schema/inventory.schema.json","title":"rdoctl inventory","description":"One RDO/Packstack OpenStack cloud: its hosts, services and external network. Cross-field rules (one controller, release choices, address families, …) are checked by `rdoctl validate`.","type":"object","additionalProperties":false,"required":["name","hosts"],"patternProperties":{"^x-":{"description":"Extension keys, ignored by rdoctl: a place for YAML anchors shared by hosts (x-compute: &compute {...}, then <<: *compute)."}},"properties":{"name":{"description":"Cloud name: names the state directory, the clouds.yaml entry and the secrets file.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","x-expected":"a name of letters, digits, '.', '_' and '-' (at most 63), starting with a letter or digit"},"release":{"description":"RDO/Packstack release, as a version or its codename. Default: 2025.1 (epoxy), the newest general release; master is flamingo in development.","enum":["2023.1","2023.2","2024.1","2024.2","2025.1","master","antelope","bobcat","caracal","dalmatian","epoxy","flamingo"]},"domain":{"description":"DNS domain for host FQDNs. Default: localdomain.","$ref":"#/definitions/dnsName"},"hosts":{"description":"Every machine of the cloud. Exactly one needs the controller role; with Nova at least one needs compute.","type":"array","minItems":1,"items":{"$ref":"#/definitions/host"}},"deployer":{"description":"Name of the host that runs Packstack. Default: the controller.","$ref":"#/definitions/hostName"},"services":{"$ref":"#/definitions/services"},"ntpServers":{"description":"NTP servers the hosts sync with. Default: none (hosts keep their own time sync).","type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"ssl":{"$ref":"#/definitions/ssl"},"externalNetwork":{"$ref":"#/definitions/externalNetwork"},"packstack":{"description":"Packstack parameters the model does not cover, by name (CONFIG_…); names are checked against the release's catalog, values as Packstack would.","type":"object","propertyNames":{"pattern":"^[A-Z][A-Z0-9_]*$","x-expected":"an upper-case Packstack parameter name such as CONFIG_DEBUG_MODE"},"additionalProperties":{"type":"string","x-expected":"a string (quote values that look like numbers or booleans)"}}},"definitions":{"hostName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"},"dnsName":{"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"},"size":{"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"},"toggle":{"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}},"host":{"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}},"ssh":{"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}},"networkInterface":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}},"services":{"description":"OpenStack services and their options.","type":"object","additionalProperties":false,"properties":{"nova":{"description":"Compute.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"libvirtType":{"description":"Virtualization type on compute hosts; qemu for nested labs without VT-x. Default: kvm.","enum":["kvm","qemu"]}}},"neutron":{"$ref":"#/definitions/neutron"},"glance":{"description":"Image service.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backend":{"description":"Default: file.","enum":["file","swift"]}}},"cinder":{"description":"Block storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backends":{"description":"Volume backends; vmdk is gone from 2025.1. Default: [lvm].","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["lvm","nfs","netapp","solidfire","vmdk"]}},"lvmVolumeSize":{"description":"Size of the loopback LVM volume group Packstack creates. Default: 20G.","$ref":"#/definitions/size"},"nfsMounts":{"description":"NFS exports for the nfs backend, host:/path. Default: none.","type":"array","items":{"type":"string","pattern":"^[^\\s:]+:/\\S*$","x-expected":"an NFS export such as nfs.example.com:/export/cinder"}}}},"swift":{"description":"Object storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: false.","type":"boolean"},"devices":{"description":"Block devices for storage, e.g. /dev/vdb; empty means a loopback file. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^/dev/\\S+$","x-expected":"a block device path such as /dev/vdb"}},"replicas":{"description":"Default: 1.","type":"integer","minimum":1,"maximum":10},"storageSize":{"description":"Size of the loopback file when no devices are given. Default: 2G.","$ref":"#/definitions/size"}}},"heat":{"description":"Orchestration. Default: disabled.","$ref":"#/definitions/toggle"},"horizon":{"description":"Dashboard.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"ssl":{"description":"Serve the dashboard over HTTPS. Default: false.","type":"boolean"}}},"ceilometer":{"description":"Telemetry; Gnocchi comes with it. Default: disabled.","$ref":"#/definitions/toggle"},"aodh":{"description":"Alarming; needs ceilometer. Default: disabled.","$ref":"#/definitions/toggle"},"manila":{"description":"Shared file systems. Default: disabled.","$ref":"#/definitions/toggle"},"trove":{"description":"Database as a service. Default: disabled.","$ref":"#/definitions/toggle"},"sahara":{"description":"Data processing; Packstack dropped it in 2024.1. Default: disabled.","$ref":"#/definitions/toggle"},"magnum":{"description":"Container orchestration engines; needs heat. Default: disabled.","$ref":"#/definitions/toggle"},"ironic":{"description":"Bare metal. Default: disabled.","$ref":"#/definitions/toggle"},"demo":{"description":"Packstack's demo project, network and cirros image. Default: disabled.","$ref":"#/definitions/toggle"},"tempest":{"description":"Install and configure Tempest. Default: disabled.","$ref":"#/definitions/toggle"}}},"neutron":{"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"}}},"networkType":{"enum":["local","flat","vlan","gre","vxlan","geneve"]},"bridgeName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"},"ssl":{"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}},"externalNetwork":{"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://rdoctl.dev/schema/inventory.schema.json","title":"rdoctl inventory","description":"One RDO/Packstack OpenStack cloud: its hosts, services and external network. Cross-field rules (one controller, release choices, address families, …) are checked by `rdoctl validate`.","type":"object","additionalProperties":false,"required":["name","hosts"],"patternProperties":{"^x-":{"description":"Extension keys, ignored by rdoctl: a place for YAML anchors shared by hosts (x-compute: &compute {...}, then <<: *compute)."}},"properties":{"name":{"description":"Cloud name: names the state directory, the clouds.yaml entry and the secrets file.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$","x-expected":"a name of letters, digits, '.', '_' and '-' (at most 63), starting with a letter or digit"},"release":{"description":"RDO/Packstack release, as a version or its codename. Default: 2025.1 (epoxy), the newest general release; master is flamingo in development.","enum":["2023.1","2023.2","2024.1","2024.2","2025.1","master","antelope","bobcat","caracal","dalmatian","epoxy","flamingo"]},"domain":{"description":"DNS domain for host FQDNs. Default: localdomain.","$ref":"#/definitions/dnsName"},"hosts":{"description":"Every machine of the cloud. Exactly one needs the controller role; with Nova at least one needs compute.","type":"array","minItems":1,"items":{"$ref":"#/definitions/host"}},"deployer":{"description":"Name of the host that runs Packstack. Default: the controller.","$ref":"#/definitions/hostName"},"services":{"$ref":"#/definitions/services"},"ntpServers":{"description":"NTP servers the hosts sync with. Default: none (hosts keep their own time sync).","type":"array","items":{"type":"string","minLength":1},"uniqueItems":true},"ssl":{"$ref":"#/definitions/ssl"},"externalNetwork":{"$ref":"#/definitions/externalNetwork"},"packstack":{"description":"Packstack parameters the model does not cover, by name (CONFIG_…); names are checked against the release's catalog, values as Packstack would.","type":"object","propertyNames":{"pattern":"^[A-Z][A-Z0-9_]*$","x-expected":"an upper-case Packstack parameter name such as CONFIG_DEBUG_MODE"},"additionalProperties":{"type":"string","x-expected":"a string (quote values that look like numbers or booleans)"}}},"definitions":{"hostName":{"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"},"dnsName":{"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"},"size":{"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"},"toggle":{"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}},"host":{"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}},"ssh":{"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}},"networkInterface":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}},"services":{"description":"OpenStack services and their options.","type":"object","additionalProperties":false,"properties":{"nova":{"description":"Compute.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"libvirtType":{"description":"Virtualization type on compute hosts; qemu for nested labs without VT-x. Default: kvm.","enum":["kvm","qemu"]}}},"neutron":{"$ref":"#/definitions/neutron"},"glance":{"description":"Image service.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backend":{"description":"Default: file.","enum":["file","swift"]}}},"cinder":{"description":"Block storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backends":{"description":"Volume backends; vmdk is gone from 2025.1. Default: [lvm].","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["lvm","nfs","netapp","solidfire","vmdk"]}},"lvmVolumeSize":{"description":"Size of the loopback LVM volume group Packstack creates. Default: 20G.","$ref":"#/definitions/size"},"nfsMounts":{"description":"NFS exports for the nfs backend, host:/path. Default: none.","type":"array","items":{"type":"string","pattern":"^[^\\s:]+:/\\S*$","x-expected":"an NFS export such as nfs.example.com:/export/cinder"}}}},"swift":{"description":"Object storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: false.","type":"boolean"},"devices":{"description":"Block devices for storage, e.g. /dev/vdb; empty means a loopback file. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^/dev/\\S+$","x-expected":"a block device path such as /dev/vdb"}},"replicas":{"description":"Default: 1.","type":"integer","minimum":1,"maximum":10},"storageSize":{"description":"Size of the loopback file when no devices are given. Default: 2G.","$ref":"#/definitions/size"}}},"heat":{"description":"Orchestration. Default: disabled.","$ref":"#/definitions/toggle"},"horizon":{"description":"Dashboard.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"ssl":{"description":"Serve the dashboard over HTTPS. Default: false.","type":"boolean"}}},"ceilometer":{"description":"Telemetry; Gnocchi comes with it. Default: disabled.","$ref":"#/definitions/toggle"},"aodh":{"description":"Alarming; needs ceilometer. Default: disabled.","$ref":"#/definitions/toggle"},"manila":{"description":"Shared file systems. Default: disabled.","$ref":"#/definitions/toggle"},"trove":{"description":"Database as a service. Default: disabled.","$ref":"#/definitions/toggle"},"sahara":{"description":"Data processing; Packstack dropped it in 2024.1. Default: disabled.","$ref":"#/definitions/toggle"},"magnum":{"description":"Container orchestration engines; needs heat. Default: disabled.","$ref":"#/definitions/toggle"},"ironic":{"description":"Bare metal. Default: disabled.","$ref":"#/definitions/toggle"},"demo":{"description":"Packstack's demo project, network and cirros image. Default: disabled.","$ref":"#/definitions/toggle"},"tempest":{"description":"Install and configure Tempest. Default: disabled.","$ref":"#/definitions/toggle"}}},"neutron":{"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"},"computeBridges":{"description":"Bridges created on every compute host, each plugged into its interface of bridgeInterfaces, so flat and VLAN ports bind there (CONFIG_NEUTRON_OVS_BRIDGES_COMPUTE / CONFIG_NEUTRON_OVN_BRIDGES_COMPUTE). Default: the bridges of bridgeInterfaces whose interface a compute host lists with purpose provider.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/bridgeName"}}}},"networkType":{"enum":["local","flat","vlan","gre","vxlan","geneve"]},"bridgeName":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"},"ssl":{"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}},"externalNetwork":{"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}}}};
 const schema12 = {"type":"string","pattern":"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$","x-expected":"a DNS name such as lab.example.com"};
 const schema14 = {"type":"string","pattern":"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$","x-expected":"a host name of letters, digits and '-' (at most 63), not starting or ending with '-'"};
-const schema37 = {"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}};
+const schema38 = {"description":"TLS options.","type":"object","additionalProperties":false,"properties":{"amqp":{"description":"Enable TLS on the AMQP broker. Default: false.","type":"boolean"},"certSubject":{"description":"Subject fields for the self-signed CA Packstack creates.","type":"object","additionalProperties":false,"properties":{"country":{"description":"Two-letter country code (C).","type":"string","pattern":"^[A-Z]{2}$","x-expected":"a two-letter country code such as DE"},"state":{"description":"State or province (ST).","type":"string","minLength":1},"locality":{"description":"City (L).","type":"string","minLength":1},"organization":{"description":"Organization (O).","type":"string","minLength":1},"organizationalUnit":{"description":"Organizational unit (OU).","type":"string","minLength":1},"commonName":{"description":"Default: the controller's FQDN.","type":"string","minLength":1},"email":{"description":"Default: admin@<controller FQDN>.","type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","x-expected":"an email address such as admin@example.com"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^x-", "u");
 const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", "u");
 const pattern2 = new RegExp("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", "u");
 const pattern3 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", "u");
-const pattern19 = new RegExp("^[A-Z]{2}$", "u");
-const pattern20 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
-const pattern24 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
+const pattern20 = new RegExp("^[A-Z]{2}$", "u");
+const pattern21 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
+const pattern25 = new RegExp("^[A-Z][A-Z0-9_]*$", "u");
 const schema13 = {"type":"object","additionalProperties":false,"required":["name","address","roles"],"properties":{"name":{"description":"Short name, unique in the inventory; used in logs and as the key for ssh.jump and deployer.","$ref":"#/definitions/hostName"},"address":{"description":"Address Packstack and rdoctl use: an IP address or a resolvable name. Use the same kind (IP or name) for every host.","type":"string","minLength":1},"fqdn":{"description":"Fully qualified hostname to set on the host. Default: <name>.<domain>.","$ref":"#/definitions/dnsName"},"roles":{"description":"What the host does. controller also hosts amqp, database and redis unless another host carries them; storage hosts Cinder volumes and Swift storage.","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["controller","network","compute","storage","amqp","database","redis"]}},"ssh":{"$ref":"#/definitions/ssh"},"interfaces":{"description":"Network interfaces of the host, as the operating system names them. Default: none (preflight then only checks the management address).","type":"array","items":{"$ref":"#/definitions/networkInterface"}}}};
 const schema16 = {"description":"How rdoctl reaches the host over SSH.","type":"object","additionalProperties":false,"properties":{"user":{"description":"Login user; a non-root user must have passwordless sudo. Default: root.","type":"string","pattern":"^[a-z_][a-z0-9_.-]*\\$?$","x-expected":"a Unix user name such as root or cloud-user"},"port":{"description":"Default: 22.","type":"integer","minimum":1,"maximum":65535},"keyFile":{"description":"Private key file (~ expanded). Default: ssh-agent, then ~/.ssh/id_ed25519, ~/.ssh/id_rsa.","type":"string","minLength":1},"passwordAuth":{"description":"Allow password authentication (the password is asked for, never stored). Default: false.","type":"boolean"},"jump":{"description":"Name of another host of the inventory, or [user@]address[:port], to tunnel through.","type":"string","minLength":1},"configAlias":{"description":"Host alias in ~/.ssh/config whose HostName/User/Port/IdentityFile/ProxyJump apply.","type":"string","minLength":1},"hostKeys":{"description":"Pinned host key fingerprints (SHA256:…, as ssh-keygen -lf prints). Default: known_hosts.","type":"array","items":{"type":"string","pattern":"^SHA256:[A-Za-z0-9+/]{43}=?$","x-expected":"a fingerprint such as SHA256: followed by 43 base64 characters"}}}};
 const schema17 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"description":"Interface name, e.g. eth1 or ens4.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1 (at most 15 characters)"},"purpose":{"description":"What the interface carries. Default: management.","enum":["management","tunnel","external","storage","provider"]},"address":{"description":"Address with prefix, e.g. 10.0.0.11/24; preflight checks it is present.","type":"string","minLength":1}}};
@@ -552,9 +552,9 @@ return errors === 0;
 }
 
 const schema19 = {"description":"OpenStack services and their options.","type":"object","additionalProperties":false,"properties":{"nova":{"description":"Compute.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"libvirtType":{"description":"Virtualization type on compute hosts; qemu for nested labs without VT-x. Default: kvm.","enum":["kvm","qemu"]}}},"neutron":{"$ref":"#/definitions/neutron"},"glance":{"description":"Image service.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backend":{"description":"Default: file.","enum":["file","swift"]}}},"cinder":{"description":"Block storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"backends":{"description":"Volume backends; vmdk is gone from 2025.1. Default: [lvm].","type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["lvm","nfs","netapp","solidfire","vmdk"]}},"lvmVolumeSize":{"description":"Size of the loopback LVM volume group Packstack creates. Default: 20G.","$ref":"#/definitions/size"},"nfsMounts":{"description":"NFS exports for the nfs backend, host:/path. Default: none.","type":"array","items":{"type":"string","pattern":"^[^\\s:]+:/\\S*$","x-expected":"an NFS export such as nfs.example.com:/export/cinder"}}}},"swift":{"description":"Object storage.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: false.","type":"boolean"},"devices":{"description":"Block devices for storage, e.g. /dev/vdb; empty means a loopback file. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^/dev/\\S+$","x-expected":"a block device path such as /dev/vdb"}},"replicas":{"description":"Default: 1.","type":"integer","minimum":1,"maximum":10},"storageSize":{"description":"Size of the loopback file when no devices are given. Default: 2G.","$ref":"#/definitions/size"}}},"heat":{"description":"Orchestration. Default: disabled.","$ref":"#/definitions/toggle"},"horizon":{"description":"Dashboard.","type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Default: true.","type":"boolean"},"ssl":{"description":"Serve the dashboard over HTTPS. Default: false.","type":"boolean"}}},"ceilometer":{"description":"Telemetry; Gnocchi comes with it. Default: disabled.","$ref":"#/definitions/toggle"},"aodh":{"description":"Alarming; needs ceilometer. Default: disabled.","$ref":"#/definitions/toggle"},"manila":{"description":"Shared file systems. Default: disabled.","$ref":"#/definitions/toggle"},"trove":{"description":"Database as a service. Default: disabled.","$ref":"#/definitions/toggle"},"sahara":{"description":"Data processing; Packstack dropped it in 2024.1. Default: disabled.","$ref":"#/definitions/toggle"},"magnum":{"description":"Container orchestration engines; needs heat. Default: disabled.","$ref":"#/definitions/toggle"},"ironic":{"description":"Bare metal. Default: disabled.","$ref":"#/definitions/toggle"},"demo":{"description":"Packstack's demo project, network and cirros image. Default: disabled.","$ref":"#/definitions/toggle"},"tempest":{"description":"Install and configure Tempest. Default: disabled.","$ref":"#/definitions/toggle"}}};
-const schema25 = {"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"};
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}};
-const schema20 = {"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"}}};
+const schema26 = {"type":"string","pattern":"^[1-9][0-9]*[KMGT]$","x-expected":"a size such as 20G (a number and one of K, M, G, T)"};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"description":"Install the service.","type":"boolean"}}};
+const schema20 = {"description":"Networking.","type":"object","additionalProperties":false,"properties":{"l2Agent":{"description":"L2 agent; linuxbridge is gone from 2025.1. Default: ovn.","enum":["ovn","openvswitch","linuxbridge"]},"typeDrivers":{"description":"ML2 type drivers. Default: [geneve, flat] for OVN, [vxlan, flat] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"tenantNetworkTypes":{"description":"Network types of project networks, in order of preference. Default: [geneve] for OVN, [vxlan] otherwise.","type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/definitions/networkType"}},"bridgeMappings":{"description":"Physical network name → bridge, e.g. {extnet: br-ex}. Default: from externalNetwork.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"additionalProperties":{"$ref":"#/definitions/bridgeName"}},"bridgeInterfaces":{"description":"Bridge → physical interface on network/compute hosts, e.g. {br-ex: eth1}. Default: from externalNetwork.","type":"object","propertyNames":{"$ref":"#/definitions/bridgeName"},"additionalProperties":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"}},"vlanRanges":{"description":"VLAN ranges as physnet[:min:max]. Default: none.","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+(:[0-9]+:[0-9]+)?$","x-expected":"physnet or physnet:min:max, e.g. physnet1:100:199"}},"tunnelInterface":{"description":"Interface carrying tunnel (Geneve/VXLAN) traffic. Default: the management interface.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth2"},"computeBridges":{"description":"Bridges created on every compute host, each plugged into its interface of bridgeInterfaces, so flat and VLAN ports bind there (CONFIG_NEUTRON_OVS_BRIDGES_COMPUTE / CONFIG_NEUTRON_OVN_BRIDGES_COMPUTE). Default: the bridges of bridgeInterfaces whose interface a compute host lists with purpose provider.","type":"array","uniqueItems":true,"items":{"$ref":"#/definitions/bridgeName"}}}};
 const schema21 = {"enum":["local","flat","vlan","gre","vxlan","geneve"]};
 const schema23 = {"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$","x-expected":"a bridge name such as br-ex (at most 15 characters)"};
 const pattern9 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
@@ -566,7 +566,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "l2Agent") || (key0 === "typeDrivers")) || (key0 === "tenantNetworkTypes")) || (key0 === "bridgeMappings")) || (key0 === "bridgeInterfaces")) || (key0 === "vlanRanges")) || (key0 === "tunnelInterface"))){
+if(!((((((((key0 === "l2Agent") || (key0 === "typeDrivers")) || (key0 === "tenantNetworkTypes")) || (key0 === "bridgeMappings")) || (key0 === "bridgeInterfaces")) || (key0 === "vlanRanges")) || (key0 === "tunnelInterface")) || (key0 === "computeBridges"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema20,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -940,9 +940,15 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(data.computeBridges !== undefined){
+let data12 = data.computeBridges;
+if(Array.isArray(data12)){
+const len3 = data12.length;
+for(let i6=0; i6<len3; i6++){
+let data13 = data12[i6];
+if(typeof data13 === "string"){
+if(!pattern10.test(data13)){
+const err27 = {instancePath:instancePath+"/computeBridges/" + i6,schemaPath:"#/definitions/bridgeName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$",parentSchema:schema23,data:data13};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -951,13 +957,68 @@ vErrors.push(err27);
 }
 errors++;
 }
+}
+else {
+const err28 = {instancePath:instancePath+"/computeBridges/" + i6,schemaPath:"#/definitions/bridgeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema23.type,parentSchema:schema23,data:data13};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+let i7 = data12.length;
+let j3;
+if(i7 > 1){
+outer2:
+for(;i7--;){
+for(j3 = i7; j3--;){
+if(func0(data12[i7], data12[j3])){
+const err29 = {instancePath:instancePath+"/computeBridges",schemaPath:"#/properties/computeBridges/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema20.properties.computeBridges,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/computeBridges",schemaPath:"#/properties/computeBridges/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.properties.computeBridges.type,parentSchema:schema20.properties.computeBridges,data:data12};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema20.type,parentSchema:schema20,data};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
 validate14.errors = vErrors;
 return errors === 0;
 }
 
-const pattern15 = new RegExp("^[1-9][0-9]*[KMGT]$", "u");
-const pattern16 = new RegExp("^[^\\s:]+:/\\S*$", "u");
-const pattern17 = new RegExp("^/dev/\\S+$", "u");
+const pattern16 = new RegExp("^[1-9][0-9]*[KMGT]$", "u");
+const pattern17 = new RegExp("^[^\\s:]+:/\\S*$", "u");
+const pattern18 = new RegExp("^/dev/\\S+$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1177,8 +1238,8 @@ errors++;
 if(data7.lvmVolumeSize !== undefined){
 let data11 = data7.lvmVolumeSize;
 if(typeof data11 === "string"){
-if(!pattern15.test(data11)){
-const err15 = {instancePath:instancePath+"/cinder/lvmVolumeSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema25,data:data11};
+if(!pattern16.test(data11)){
+const err15 = {instancePath:instancePath+"/cinder/lvmVolumeSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema26,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1189,7 +1250,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/cinder/lvmVolumeSize",schemaPath:"#/definitions/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.type,parentSchema:schema25,data:data11};
+const err16 = {instancePath:instancePath+"/cinder/lvmVolumeSize",schemaPath:"#/definitions/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1206,7 +1267,7 @@ const len1 = data12.length;
 for(let i2=0; i2<len1; i2++){
 let data13 = data12[i2];
 if(typeof data13 === "string"){
-if(!pattern16.test(data13)){
+if(!pattern17.test(data13)){
 const err17 = {instancePath:instancePath+"/cinder/nfsMounts/" + i2,schemaPath:"#/properties/cinder/properties/nfsMounts/items/pattern",keyword:"pattern",params:{pattern: "^[^\\s:]+:/\\S*$"},message:"must match pattern \""+"^[^\\s:]+:/\\S*$"+"\"",schema:"^[^\\s:]+:/\\S*$",parentSchema:schema19.properties.cinder.properties.nfsMounts.items,data:data13};
 if(vErrors === null){
 vErrors = [err17];
@@ -1287,7 +1348,7 @@ const len2 = data16.length;
 for(let i3=0; i3<len2; i3++){
 let data17 = data16[i3];
 if(typeof data17 === "string"){
-if(!pattern17.test(data17)){
+if(!pattern18.test(data17)){
 const err23 = {instancePath:instancePath+"/swift/devices/" + i3,schemaPath:"#/properties/swift/properties/devices/items/pattern",keyword:"pattern",params:{pattern: "^/dev/\\S+$"},message:"must match pattern \""+"^/dev/\\S+$"+"\"",schema:"^/dev/\\S+$",parentSchema:schema19.properties.swift.properties.devices.items,data:data17};
 if(vErrors === null){
 vErrors = [err23];
@@ -1383,8 +1444,8 @@ errors++;
 if(data14.storageSize !== undefined){
 let data19 = data14.storageSize;
 if(typeof data19 === "string"){
-if(!pattern15.test(data19)){
-const err30 = {instancePath:instancePath+"/swift/storageSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema25,data:data19};
+if(!pattern16.test(data19)){
+const err30 = {instancePath:instancePath+"/swift/storageSize",schemaPath:"#/definitions/size/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]*[KMGT]$"},message:"must match pattern \""+"^[1-9][0-9]*[KMGT]$"+"\"",schema:"^[1-9][0-9]*[KMGT]$",parentSchema:schema26,data:data19};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1395,7 +1456,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/swift/storageSize",schemaPath:"#/definitions/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.type,parentSchema:schema25,data:data19};
+const err31 = {instancePath:instancePath+"/swift/storageSize",schemaPath:"#/definitions/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data19};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1422,7 +1483,7 @@ let data20 = data.heat;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key5 in data20){
 if(!(key5 === "enabled")){
-const err33 = {instancePath:instancePath+"/heat",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data20};
+const err33 = {instancePath:instancePath+"/heat",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data20};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1435,7 +1496,7 @@ errors++;
 if(data20.enabled !== undefined){
 let data21 = data20.enabled;
 if(typeof data21 !== "boolean"){
-const err34 = {instancePath:instancePath+"/heat/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data21};
+const err34 = {instancePath:instancePath+"/heat/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data21};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1447,7 +1508,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/heat",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data20};
+const err35 = {instancePath:instancePath+"/heat",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1515,7 +1576,7 @@ let data25 = data.ceilometer;
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 for(const key7 in data25){
 if(!(key7 === "enabled")){
-const err40 = {instancePath:instancePath+"/ceilometer",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data25};
+const err40 = {instancePath:instancePath+"/ceilometer",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data25};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -1528,7 +1589,7 @@ errors++;
 if(data25.enabled !== undefined){
 let data26 = data25.enabled;
 if(typeof data26 !== "boolean"){
-const err41 = {instancePath:instancePath+"/ceilometer/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data26};
+const err41 = {instancePath:instancePath+"/ceilometer/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data26};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -1540,7 +1601,7 @@ errors++;
 }
 }
 else {
-const err42 = {instancePath:instancePath+"/ceilometer",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data25};
+const err42 = {instancePath:instancePath+"/ceilometer",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data25};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -1555,7 +1616,7 @@ let data27 = data.aodh;
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
 for(const key8 in data27){
 if(!(key8 === "enabled")){
-const err43 = {instancePath:instancePath+"/aodh",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data27};
+const err43 = {instancePath:instancePath+"/aodh",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data27};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1568,7 +1629,7 @@ errors++;
 if(data27.enabled !== undefined){
 let data28 = data27.enabled;
 if(typeof data28 !== "boolean"){
-const err44 = {instancePath:instancePath+"/aodh/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data28};
+const err44 = {instancePath:instancePath+"/aodh/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data28};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1580,7 +1641,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/aodh",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data27};
+const err45 = {instancePath:instancePath+"/aodh",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data27};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1595,7 +1656,7 @@ let data29 = data.manila;
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 for(const key9 in data29){
 if(!(key9 === "enabled")){
-const err46 = {instancePath:instancePath+"/manila",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data29};
+const err46 = {instancePath:instancePath+"/manila",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data29};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -1608,7 +1669,7 @@ errors++;
 if(data29.enabled !== undefined){
 let data30 = data29.enabled;
 if(typeof data30 !== "boolean"){
-const err47 = {instancePath:instancePath+"/manila/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data30};
+const err47 = {instancePath:instancePath+"/manila/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data30};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -1620,7 +1681,7 @@ errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/manila",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data29};
+const err48 = {instancePath:instancePath+"/manila",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data29};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -1635,7 +1696,7 @@ let data31 = data.trove;
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 for(const key10 in data31){
 if(!(key10 === "enabled")){
-const err49 = {instancePath:instancePath+"/trove",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data31};
+const err49 = {instancePath:instancePath+"/trove",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data31};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -1648,7 +1709,7 @@ errors++;
 if(data31.enabled !== undefined){
 let data32 = data31.enabled;
 if(typeof data32 !== "boolean"){
-const err50 = {instancePath:instancePath+"/trove/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data32};
+const err50 = {instancePath:instancePath+"/trove/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data32};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -1660,7 +1721,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/trove",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data31};
+const err51 = {instancePath:instancePath+"/trove",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data31};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -1675,7 +1736,7 @@ let data33 = data.sahara;
 if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
 for(const key11 in data33){
 if(!(key11 === "enabled")){
-const err52 = {instancePath:instancePath+"/sahara",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data33};
+const err52 = {instancePath:instancePath+"/sahara",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data33};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -1688,7 +1749,7 @@ errors++;
 if(data33.enabled !== undefined){
 let data34 = data33.enabled;
 if(typeof data34 !== "boolean"){
-const err53 = {instancePath:instancePath+"/sahara/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data34};
+const err53 = {instancePath:instancePath+"/sahara/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data34};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -1700,7 +1761,7 @@ errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/sahara",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data33};
+const err54 = {instancePath:instancePath+"/sahara",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data33};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -1715,7 +1776,7 @@ let data35 = data.magnum;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key12 in data35){
 if(!(key12 === "enabled")){
-const err55 = {instancePath:instancePath+"/magnum",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data35};
+const err55 = {instancePath:instancePath+"/magnum",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data35};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -1728,7 +1789,7 @@ errors++;
 if(data35.enabled !== undefined){
 let data36 = data35.enabled;
 if(typeof data36 !== "boolean"){
-const err56 = {instancePath:instancePath+"/magnum/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data36};
+const err56 = {instancePath:instancePath+"/magnum/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data36};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1740,7 +1801,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/magnum",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data35};
+const err57 = {instancePath:instancePath+"/magnum",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data35};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -1755,7 +1816,7 @@ let data37 = data.ironic;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 for(const key13 in data37){
 if(!(key13 === "enabled")){
-const err58 = {instancePath:instancePath+"/ironic",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data37};
+const err58 = {instancePath:instancePath+"/ironic",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data37};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -1768,7 +1829,7 @@ errors++;
 if(data37.enabled !== undefined){
 let data38 = data37.enabled;
 if(typeof data38 !== "boolean"){
-const err59 = {instancePath:instancePath+"/ironic/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data38};
+const err59 = {instancePath:instancePath+"/ironic/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data38};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -1780,7 +1841,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/ironic",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data37};
+const err60 = {instancePath:instancePath+"/ironic",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data37};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -1795,7 +1856,7 @@ let data39 = data.demo;
 if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 for(const key14 in data39){
 if(!(key14 === "enabled")){
-const err61 = {instancePath:instancePath+"/demo",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data39};
+const err61 = {instancePath:instancePath+"/demo",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data39};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -1808,7 +1869,7 @@ errors++;
 if(data39.enabled !== undefined){
 let data40 = data39.enabled;
 if(typeof data40 !== "boolean"){
-const err62 = {instancePath:instancePath+"/demo/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data40};
+const err62 = {instancePath:instancePath+"/demo/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data40};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -1820,7 +1881,7 @@ errors++;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/demo",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data39};
+const err63 = {instancePath:instancePath+"/demo",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data39};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -1835,7 +1896,7 @@ let data41 = data.tempest;
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key15 in data41){
 if(!(key15 === "enabled")){
-const err64 = {instancePath:instancePath+"/tempest",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data:data41};
+const err64 = {instancePath:instancePath+"/tempest",schemaPath:"#/definitions/toggle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data:data41};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -1848,7 +1909,7 @@ errors++;
 if(data41.enabled !== undefined){
 let data42 = data41.enabled;
 if(typeof data42 !== "boolean"){
-const err65 = {instancePath:instancePath+"/tempest/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema27.properties.enabled.type,parentSchema:schema27.properties.enabled,data:data42};
+const err65 = {instancePath:instancePath+"/tempest/enabled",schemaPath:"#/definitions/toggle/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.enabled.type,parentSchema:schema28.properties.enabled,data:data42};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -1860,7 +1921,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/tempest",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data:data41};
+const err66 = {instancePath:instancePath+"/tempest",schemaPath:"#/definitions/toggle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data:data41};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -1885,14 +1946,14 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}};
+const schema39 = {"description":"The provider network floating IPs come from.","type":"object","additionalProperties":false,"required":["cidr","gateway"],"properties":{"physicalNetwork":{"description":"Neutron physical network name. Default: extnet.","type":"string","pattern":"^[A-Za-z0-9_.-]+$","x-expected":"a physical network name of letters, digits, '.', '_' and '-'"},"bridge":{"description":"OVS bridge the physical network maps to. Default: br-ex.","$ref":"#/definitions/bridgeName"},"interface":{"description":"Physical interface plugged into the bridge on network hosts, e.g. eth1.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$","x-expected":"an interface name such as eth1"},"type":{"description":"Default: flat.","enum":["flat","vlan"]},"segmentationId":{"description":"VLAN id when type is vlan.","type":"integer","minimum":1,"maximum":4094},"cidr":{"description":"e.g. 203.0.113.0/24.","type":"string","minLength":1},"gateway":{"description":"Gateway address inside the CIDR.","type":"string","minLength":1},"allocationPool":{"description":"Floating IP range. Default: the whole CIDR except network, broadcast and gateway addresses.","type":"object","additionalProperties":false,"required":["start","end"],"properties":{"start":{"description":"First floating IP address.","type":"string","minLength":1},"end":{"description":"Last floating IP address.","type":"string","minLength":1}}}}};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.cidr === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'",schema:schema38.required,parentSchema:schema38,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'",schema:schema39.required,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1902,7 +1963,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.gateway === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'",schema:schema38.required,parentSchema:schema38,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'",schema:schema39.required,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1913,7 +1974,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((((key0 === "physicalNetwork") || (key0 === "bridge")) || (key0 === "interface")) || (key0 === "type")) || (key0 === "segmentationId")) || (key0 === "cidr")) || (key0 === "gateway")) || (key0 === "allocationPool"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1927,7 +1988,7 @@ if(data.physicalNetwork !== undefined){
 let data0 = data.physicalNetwork;
 if(typeof data0 === "string"){
 if(!pattern9.test(data0)){
-const err3 = {instancePath:instancePath+"/physicalNetwork",schemaPath:"#/properties/physicalNetwork/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema38.properties.physicalNetwork,data:data0};
+const err3 = {instancePath:instancePath+"/physicalNetwork",schemaPath:"#/properties/physicalNetwork/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema39.properties.physicalNetwork,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1938,7 +1999,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/physicalNetwork",schemaPath:"#/properties/physicalNetwork/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.physicalNetwork.type,parentSchema:schema38.properties.physicalNetwork,data:data0};
+const err4 = {instancePath:instancePath+"/physicalNetwork",schemaPath:"#/properties/physicalNetwork/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.physicalNetwork.type,parentSchema:schema39.properties.physicalNetwork,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1977,7 +2038,7 @@ if(data.interface !== undefined){
 let data2 = data.interface;
 if(typeof data2 === "string"){
 if(!pattern7.test(data2)){
-const err7 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema38.properties.interface,data:data2};
+const err7 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,14}$",parentSchema:schema39.properties.interface,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1988,7 +2049,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.interface.type,parentSchema:schema38.properties.interface,data:data2};
+const err8 = {instancePath:instancePath+"/interface",schemaPath:"#/properties/interface/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.interface.type,parentSchema:schema39.properties.interface,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2001,7 +2062,7 @@ errors++;
 if(data.type !== undefined){
 let data3 = data.type;
 if(!((data3 === "flat") || (data3 === "vlan"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema38.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema38.properties.type.enum,parentSchema:schema38.properties.type,data:data3};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema39.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema39.properties.type.enum,parentSchema:schema39.properties.type,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2014,7 +2075,7 @@ errors++;
 if(data.segmentationId !== undefined){
 let data4 = data.segmentationId;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err10 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema38.properties.segmentationId.type,parentSchema:schema38.properties.segmentationId,data:data4};
+const err10 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema39.properties.segmentationId.type,parentSchema:schema39.properties.segmentationId,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2025,7 +2086,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 > 4094 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4094},message:"must be <= 4094",schema:4094,parentSchema:schema38.properties.segmentationId,data:data4};
+const err11 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4094},message:"must be <= 4094",schema:4094,parentSchema:schema39.properties.segmentationId,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2035,7 +2096,7 @@ vErrors.push(err11);
 errors++;
 }
 if(data4 < 1 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema38.properties.segmentationId,data:data4};
+const err12 = {instancePath:instancePath+"/segmentationId",schemaPath:"#/properties/segmentationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema39.properties.segmentationId,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2050,7 +2111,7 @@ if(data.cidr !== undefined){
 let data5 = data.cidr;
 if(typeof data5 === "string"){
 if(func3(data5) < 1){
-const err13 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.cidr,data:data5};
+const err13 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.cidr,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2061,7 +2122,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.cidr.type,parentSchema:schema38.properties.cidr,data:data5};
+const err14 = {instancePath:instancePath+"/cidr",schemaPath:"#/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.cidr.type,parentSchema:schema39.properties.cidr,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2075,7 +2136,7 @@ if(data.gateway !== undefined){
 let data6 = data.gateway;
 if(typeof data6 === "string"){
 if(func3(data6) < 1){
-const err15 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.gateway,data:data6};
+const err15 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.gateway,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2086,7 +2147,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.gateway.type,parentSchema:schema38.properties.gateway,data:data6};
+const err16 = {instancePath:instancePath+"/gateway",schemaPath:"#/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.gateway.type,parentSchema:schema39.properties.gateway,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2100,7 +2161,7 @@ if(data.allocationPool !== undefined){
 let data7 = data.allocationPool;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.start === undefined){
-const err17 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema38.properties.allocationPool.required,parentSchema:schema38.properties.allocationPool,data:data7};
+const err17 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/required",keyword:"required",params:{missingProperty: "start"},message:"must have required property '"+"start"+"'",schema:schema39.properties.allocationPool.required,parentSchema:schema39.properties.allocationPool,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2110,7 +2171,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data7.end === undefined){
-const err18 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema38.properties.allocationPool.required,parentSchema:schema38.properties.allocationPool,data:data7};
+const err18 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema39.properties.allocationPool.required,parentSchema:schema39.properties.allocationPool,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2121,7 +2182,7 @@ errors++;
 }
 for(const key1 in data7){
 if(!((key1 === "start") || (key1 === "end"))){
-const err19 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.allocationPool,data:data7};
+const err19 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema39.properties.allocationPool,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2135,7 +2196,7 @@ if(data7.start !== undefined){
 let data8 = data7.start;
 if(typeof data8 === "string"){
 if(func3(data8) < 1){
-const err20 = {instancePath:instancePath+"/allocationPool/start",schemaPath:"#/properties/allocationPool/properties/start/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.allocationPool.properties.start,data:data8};
+const err20 = {instancePath:instancePath+"/allocationPool/start",schemaPath:"#/properties/allocationPool/properties/start/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.allocationPool.properties.start,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2146,7 +2207,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/allocationPool/start",schemaPath:"#/properties/allocationPool/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.allocationPool.properties.start.type,parentSchema:schema38.properties.allocationPool.properties.start,data:data8};
+const err21 = {instancePath:instancePath+"/allocationPool/start",schemaPath:"#/properties/allocationPool/properties/start/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.allocationPool.properties.start.type,parentSchema:schema39.properties.allocationPool.properties.start,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2160,7 +2221,7 @@ if(data7.end !== undefined){
 let data9 = data7.end;
 if(typeof data9 === "string"){
 if(func3(data9) < 1){
-const err22 = {instancePath:instancePath+"/allocationPool/end",schemaPath:"#/properties/allocationPool/properties/end/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.allocationPool.properties.end,data:data9};
+const err22 = {instancePath:instancePath+"/allocationPool/end",schemaPath:"#/properties/allocationPool/properties/end/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.allocationPool.properties.end,data:data9};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2171,7 +2232,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/allocationPool/end",schemaPath:"#/properties/allocationPool/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.allocationPool.properties.end.type,parentSchema:schema38.properties.allocationPool.properties.end,data:data9};
+const err23 = {instancePath:instancePath+"/allocationPool/end",schemaPath:"#/properties/allocationPool/properties/end/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.allocationPool.properties.end.type,parentSchema:schema39.properties.allocationPool.properties.end,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2183,7 +2244,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.allocationPool.type,parentSchema:schema38.properties.allocationPool,data:data7};
+const err24 = {instancePath:instancePath+"/allocationPool",schemaPath:"#/properties/allocationPool/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.allocationPool.type,parentSchema:schema39.properties.allocationPool,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2195,7 +2256,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2442,7 +2503,7 @@ let data9 = data.ssl;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 if(!((key1 === "amqp") || (key1 === "certSubject"))){
-const err16 = {instancePath:instancePath+"/ssl",schemaPath:"#/definitions/ssl/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data:data9};
+const err16 = {instancePath:instancePath+"/ssl",schemaPath:"#/definitions/ssl/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2455,7 +2516,7 @@ errors++;
 if(data9.amqp !== undefined){
 let data10 = data9.amqp;
 if(typeof data10 !== "boolean"){
-const err17 = {instancePath:instancePath+"/ssl/amqp",schemaPath:"#/definitions/ssl/properties/amqp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.amqp.type,parentSchema:schema37.properties.amqp,data:data10};
+const err17 = {instancePath:instancePath+"/ssl/amqp",schemaPath:"#/definitions/ssl/properties/amqp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema38.properties.amqp.type,parentSchema:schema38.properties.amqp,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2470,7 +2531,7 @@ let data11 = data9.certSubject;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 for(const key2 in data11){
 if(!(((((((key2 === "country") || (key2 === "state")) || (key2 === "locality")) || (key2 === "organization")) || (key2 === "organizationalUnit")) || (key2 === "commonName")) || (key2 === "email"))){
-const err18 = {instancePath:instancePath+"/ssl/certSubject",schemaPath:"#/definitions/ssl/properties/certSubject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema37.properties.certSubject,data:data11};
+const err18 = {instancePath:instancePath+"/ssl/certSubject",schemaPath:"#/definitions/ssl/properties/certSubject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema38.properties.certSubject,data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2483,8 +2544,8 @@ errors++;
 if(data11.country !== undefined){
 let data12 = data11.country;
 if(typeof data12 === "string"){
-if(!pattern19.test(data12)){
-const err19 = {instancePath:instancePath+"/ssl/certSubject/country",schemaPath:"#/definitions/ssl/properties/certSubject/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\"",schema:"^[A-Z]{2}$",parentSchema:schema37.properties.certSubject.properties.country,data:data12};
+if(!pattern20.test(data12)){
+const err19 = {instancePath:instancePath+"/ssl/certSubject/country",schemaPath:"#/definitions/ssl/properties/certSubject/properties/country/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\"",schema:"^[A-Z]{2}$",parentSchema:schema38.properties.certSubject.properties.country,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2495,7 +2556,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/ssl/certSubject/country",schemaPath:"#/definitions/ssl/properties/certSubject/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.country.type,parentSchema:schema37.properties.certSubject.properties.country,data:data12};
+const err20 = {instancePath:instancePath+"/ssl/certSubject/country",schemaPath:"#/definitions/ssl/properties/certSubject/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.country.type,parentSchema:schema38.properties.certSubject.properties.country,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2509,7 +2570,7 @@ if(data11.state !== undefined){
 let data13 = data11.state;
 if(typeof data13 === "string"){
 if(func3(data13) < 1){
-const err21 = {instancePath:instancePath+"/ssl/certSubject/state",schemaPath:"#/definitions/ssl/properties/certSubject/properties/state/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.certSubject.properties.state,data:data13};
+const err21 = {instancePath:instancePath+"/ssl/certSubject/state",schemaPath:"#/definitions/ssl/properties/certSubject/properties/state/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.certSubject.properties.state,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2520,7 +2581,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/ssl/certSubject/state",schemaPath:"#/definitions/ssl/properties/certSubject/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.state.type,parentSchema:schema37.properties.certSubject.properties.state,data:data13};
+const err22 = {instancePath:instancePath+"/ssl/certSubject/state",schemaPath:"#/definitions/ssl/properties/certSubject/properties/state/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.state.type,parentSchema:schema38.properties.certSubject.properties.state,data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2534,7 +2595,7 @@ if(data11.locality !== undefined){
 let data14 = data11.locality;
 if(typeof data14 === "string"){
 if(func3(data14) < 1){
-const err23 = {instancePath:instancePath+"/ssl/certSubject/locality",schemaPath:"#/definitions/ssl/properties/certSubject/properties/locality/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.certSubject.properties.locality,data:data14};
+const err23 = {instancePath:instancePath+"/ssl/certSubject/locality",schemaPath:"#/definitions/ssl/properties/certSubject/properties/locality/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.certSubject.properties.locality,data:data14};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2545,7 +2606,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/ssl/certSubject/locality",schemaPath:"#/definitions/ssl/properties/certSubject/properties/locality/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.locality.type,parentSchema:schema37.properties.certSubject.properties.locality,data:data14};
+const err24 = {instancePath:instancePath+"/ssl/certSubject/locality",schemaPath:"#/definitions/ssl/properties/certSubject/properties/locality/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.locality.type,parentSchema:schema38.properties.certSubject.properties.locality,data:data14};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2559,7 +2620,7 @@ if(data11.organization !== undefined){
 let data15 = data11.organization;
 if(typeof data15 === "string"){
 if(func3(data15) < 1){
-const err25 = {instancePath:instancePath+"/ssl/certSubject/organization",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organization/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.certSubject.properties.organization,data:data15};
+const err25 = {instancePath:instancePath+"/ssl/certSubject/organization",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organization/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.certSubject.properties.organization,data:data15};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2570,7 +2631,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/ssl/certSubject/organization",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.organization.type,parentSchema:schema37.properties.certSubject.properties.organization,data:data15};
+const err26 = {instancePath:instancePath+"/ssl/certSubject/organization",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.organization.type,parentSchema:schema38.properties.certSubject.properties.organization,data:data15};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2584,7 +2645,7 @@ if(data11.organizationalUnit !== undefined){
 let data16 = data11.organizationalUnit;
 if(typeof data16 === "string"){
 if(func3(data16) < 1){
-const err27 = {instancePath:instancePath+"/ssl/certSubject/organizationalUnit",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organizationalUnit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.certSubject.properties.organizationalUnit,data:data16};
+const err27 = {instancePath:instancePath+"/ssl/certSubject/organizationalUnit",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organizationalUnit/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.certSubject.properties.organizationalUnit,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2595,7 +2656,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/ssl/certSubject/organizationalUnit",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organizationalUnit/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.organizationalUnit.type,parentSchema:schema37.properties.certSubject.properties.organizationalUnit,data:data16};
+const err28 = {instancePath:instancePath+"/ssl/certSubject/organizationalUnit",schemaPath:"#/definitions/ssl/properties/certSubject/properties/organizationalUnit/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.organizationalUnit.type,parentSchema:schema38.properties.certSubject.properties.organizationalUnit,data:data16};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2609,7 +2670,7 @@ if(data11.commonName !== undefined){
 let data17 = data11.commonName;
 if(typeof data17 === "string"){
 if(func3(data17) < 1){
-const err29 = {instancePath:instancePath+"/ssl/certSubject/commonName",schemaPath:"#/definitions/ssl/properties/certSubject/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.certSubject.properties.commonName,data:data17};
+const err29 = {instancePath:instancePath+"/ssl/certSubject/commonName",schemaPath:"#/definitions/ssl/properties/certSubject/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.certSubject.properties.commonName,data:data17};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2620,7 +2681,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/ssl/certSubject/commonName",schemaPath:"#/definitions/ssl/properties/certSubject/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.commonName.type,parentSchema:schema37.properties.certSubject.properties.commonName,data:data17};
+const err30 = {instancePath:instancePath+"/ssl/certSubject/commonName",schemaPath:"#/definitions/ssl/properties/certSubject/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.commonName.type,parentSchema:schema38.properties.certSubject.properties.commonName,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2633,8 +2694,8 @@ errors++;
 if(data11.email !== undefined){
 let data18 = data11.email;
 if(typeof data18 === "string"){
-if(!pattern20.test(data18)){
-const err31 = {instancePath:instancePath+"/ssl/certSubject/email",schemaPath:"#/definitions/ssl/properties/certSubject/properties/email/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema37.properties.certSubject.properties.email,data:data18};
+if(!pattern21.test(data18)){
+const err31 = {instancePath:instancePath+"/ssl/certSubject/email",schemaPath:"#/definitions/ssl/properties/certSubject/properties/email/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema38.properties.certSubject.properties.email,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2645,7 +2706,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/ssl/certSubject/email",schemaPath:"#/definitions/ssl/properties/certSubject/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.certSubject.properties.email.type,parentSchema:schema37.properties.certSubject.properties.email,data:data18};
+const err32 = {instancePath:instancePath+"/ssl/certSubject/email",schemaPath:"#/definitions/ssl/properties/certSubject/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.certSubject.properties.email.type,parentSchema:schema38.properties.certSubject.properties.email,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2657,7 +2718,7 @@ errors++;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/ssl/certSubject",schemaPath:"#/definitions/ssl/properties/certSubject/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.properties.certSubject.type,parentSchema:schema37.properties.certSubject,data:data11};
+const err33 = {instancePath:instancePath+"/ssl/certSubject",schemaPath:"#/definitions/ssl/properties/certSubject/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.properties.certSubject.type,parentSchema:schema38.properties.certSubject,data:data11};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2669,7 +2730,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/ssl",schemaPath:"#/definitions/ssl/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data:data9};
+const err34 = {instancePath:instancePath+"/ssl",schemaPath:"#/definitions/ssl/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data9};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2691,7 +2752,7 @@ if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
 for(const key3 in data20){
 const _errs50 = errors;
 if(typeof key3 === "string"){
-if(!pattern24.test(key3)){
+if(!pattern25.test(key3)){
 const err35 = {instancePath:instancePath+"/packstack",schemaPath:"#/properties/packstack/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Z0-9_]*$"},message:"must match pattern \""+"^[A-Z][A-Z0-9_]*$"+"\"",schema:"^[A-Z][A-Z0-9_]*$",parentSchema:schema11.properties.packstack.propertyNames,data:key3,propertyName:key3};
 if(vErrors === null){
 vErrors = [err35];

@@ -131,6 +131,15 @@ export interface NeutronSpec {
   readonly vlanRanges?: readonly string[];
   /** Interface carrying tunnel (Geneve/VXLAN) traffic. @default the management interface */
   readonly tunnelInterface?: string;
+  /**
+   * Bridges Packstack creates on every compute host, each plugged into its interface of
+   * `bridgeInterfaces` (CONFIG_NEUTRON_OVS_BRIDGES_COMPUTE / CONFIG_NEUTRON_OVN_BRIDGES_COMPUTE),
+   * so flat and VLAN ports can bind there; network hosts get every bridge anyway. Packstack
+   * uses them only with a flat or vlan type driver. No Packstack release has a DVR option
+   * (none in data/packstack/catalog-*.json), so there is no DVR switch here.
+   * @default the bridges of `bridgeInterfaces` whose interface a compute host lists with purpose `provider`
+   */
+  readonly computeBridges?: readonly string[];
 }
 export type Neutron = Required<Omit<NeutronSpec, "tunnelInterface">> & Pick<NeutronSpec, "tunnelInterface">;
 

@@ -33,7 +33,7 @@ export function resolveTopology(spec: TopologySpec): Topology {
     domain,
     hosts,
     deployer: spec.deployer ?? controller?.name ?? "",
-    services: resolveServices(spec.services ?? {}, externalNetwork),
+    services: resolveServices(spec.services ?? {}, externalNetwork, hosts),
     ntpServers: [...(spec.ntpServers ?? [])],
     ssl: { amqp: false, ...spec.ssl },
     ...(externalNetwork ? { externalNetwork } : {}),
@@ -83,31 +83,43 @@ const NEUTRON_TYPE_DEFAULTS = {
   linuxbridge: { typeDrivers: ["vxlan", "flat"], tenantNetworkTypes: ["vxlan"] },
 } as const satisfies Record<string, { typeDrivers: readonly NetworkType[]; tenantNetworkTypes: readonly NetworkType[] }>;
 
-export function resolveNeutron(spec: NeutronSpec, externalNetwork?: ExternalNetwork): Neutron {
+export function resolveNeutron(spec: NeutronSpec, externalNetwork?: ExternalNetwork, hosts: readonly Host[] = []): Neutron {
   const l2Agent = spec.l2Agent ?? "ovn";
   const defaults = NEUTRON_TYPE_DEFAULTS[l2Agent];
   const derivedMappings: Record<string, string> = externalNetwork ? { [externalNetwork.physicalNetwork]: externalNetwork.bridge } : {};
   const derivedInterfaces: Record<string, string> =
     externalNetwork?.interface !== undefined ? { [externalNetwork.bridge]: externalNetwork.interface } : {};
+  const bridgeInterfaces = { ...derivedInterfaces, ...spec.bridgeInterfaces };
   return {
     l2Agent,
     typeDrivers: [...(spec.typeDrivers ?? defaults.typeDrivers)],
     tenantNetworkTypes: [...(spec.tenantNetworkTypes ?? defaults.tenantNetworkTypes)],
     bridgeMappings: { ...derivedMappings, ...spec.bridgeMappings },
-    bridgeInterfaces: { ...derivedInterfaces, ...spec.bridgeInterfaces },
+    bridgeInterfaces,
     vlanRanges: [...(spec.vlanRanges ?? [])],
+    computeBridges: [...(spec.computeBridges ?? (l2Agent === "linuxbridge" ? [] : providerBridges(bridgeInterfaces, hosts)))],
     ...(spec.tunnelInterface !== undefined ? { tunnelInterface: spec.tunnelInterface } : {}),
   };
+}
+
+/** Bridges plugged into an interface that some compute host lists with purpose `provider`, in bridgeInterfaces order. */
+export function providerBridges(bridgeInterfaces: Readonly<Record<string, string>>, hosts: readonly Host[]): string[] {
+  const providerInterfaces = new Set(
+    hosts.filter((h) => h.roles.includes("compute")).flatMap((h) => h.interfaces.filter((i) => i.purpose === "provider").map((i) => i.name)),
+  );
+  return Object.entries(bridgeInterfaces)
+    .filter(([, iface]) => providerInterfaces.has(iface))
+    .map(([bridge]) => bridge);
 }
 
 function toggle(spec: ToggleSpec | undefined, enabled: boolean): Toggle {
   return { enabled: spec?.enabled ?? enabled };
 }
 
-export function resolveServices(spec: ServicesSpec, externalNetwork?: ExternalNetwork): Services {
+export function resolveServices(spec: ServicesSpec, externalNetwork?: ExternalNetwork, hosts: readonly Host[] = []): Services {
   return {
     nova: { enabled: spec.nova?.enabled ?? true, libvirtType: spec.nova?.libvirtType ?? "kvm" },
-    neutron: resolveNeutron(spec.neutron ?? {}, externalNetwork),
+    neutron: resolveNeutron(spec.neutron ?? {}, externalNetwork, hosts),
     glance: { enabled: spec.glance?.enabled ?? true, backend: spec.glance?.backend ?? "file" },
     cinder: {
       enabled: spec.cinder?.enabled ?? true,

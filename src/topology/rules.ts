@@ -451,6 +451,90 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    name: "compute-bridges",
+    *check({ spec, topology }) {
+      // Packstack's CONFIG_NEUTRON_{OVS,OVN}_BRIDGES_COMPUTE (its catalog text): bridges "created and
+      // connected to interfaces in compute nodes when flat or vlan type drivers are enabled",
+      // which "must exist in" the bridge mappings and bridge interfaces. One interface name per
+      // bridge serves every host.
+      const neutron = topology.services.neutron;
+      const written = spec.services?.neutron?.computeBridges;
+      const field = [...NEUTRON, "computeBridges"];
+      if (neutron.l2Agent === "linuxbridge") {
+        if (written !== undefined) yield { path: field, message: "computeBridges are Open vSwitch/OVN bridges; the linuxbridge agent maps physical networks to interfaces", expected: "no computeBridges with l2Agent linuxbridge" };
+        return;
+      }
+      const mapped = Object.values(neutron.bridgeMappings);
+      for (const [k, bridge] of (written ?? []).entries()) {
+        if (!mapped.includes(bridge)) {
+          yield { path: [...field, k], message: `bridge "${bridge}" is not the target of any bridge mapping${didYouMean(bridge, mapped)}`, expected: `a bridge of bridgeMappings (${mapped.join(", ") || "none"})` };
+        } else if (neutron.bridgeInterfaces[bridge] === undefined) {
+          yield { path: [...field, k], message: `bridge "${bridge}" has no interface in bridgeInterfaces, so Packstack has nothing to plug into it on the compute hosts`, expected: `services.neutron.bridgeInterfaces["${bridge}"], e.g. eth2` };
+        }
+      }
+      const networkRole: Role = spec.hosts.some((h) => h.roles.includes("network")) ? "network" : "controller";
+      const computeOnly = spec.hosts.flatMap((h, i) => (h.roles.includes("compute") && !h.roles.includes(networkRole) ? [i] : []));
+      const flatOrVlan = neutron.typeDrivers.some((t) => t === "flat" || t === "vlan");
+      // Provider interfaces on compute hosts: each must lead to a bridge the computes get.
+      for (const [i, host] of spec.hosts.entries()) {
+        if (!host.roles.includes("compute")) continue;
+        for (const [j, nic] of (host.interfaces ?? []).entries()) {
+          if (nic.purpose !== "provider") continue;
+          const path = ["hosts", i, "interfaces", j, "purpose"];
+          const bridges = Object.entries(neutron.bridgeInterfaces).filter(([, iface]) => iface === nic.name).map(([b]) => b);
+          if (bridges.length === 0) {
+            yield { path, message: `provider interface "${nic.name}" of compute host "${host.name}" is plugged into no bridge, so no provider network reaches it`, expected: `services.neutron.bridgeInterfaces { br-NAME: ${nic.name} } with a bridge mapping for br-NAME` };
+          } else if (!flatOrVlan) {
+            yield { path, message: `provider interface "${nic.name}" of compute host "${host.name}" is unused: Packstack creates compute bridges only with a flat or vlan type driver (${neutron.typeDrivers.join(", ")})`, expected: "typeDrivers including flat or vlan, or another purpose" };
+          } else if (written !== undefined && !bridges.some((b) => written.includes(b))) {
+            yield { path, message: `provider interface "${nic.name}" of compute host "${host.name}" belongs to bridge "${bridges[0]}", which services.neutron.computeBridges leaves out`, expected: `computeBridges including "${bridges[0]}"` };
+          }
+        }
+      }
+      if (neutron.computeBridges.length > 0 && !flatOrVlan && written !== undefined) {
+        yield { path: field, message: `Packstack ignores computeBridges without a flat or vlan type driver (${neutron.typeDrivers.join(", ")})`, expected: "typeDrivers including flat or vlan, or no computeBridges" };
+      }
+      // Packstack plugs the same interface into a compute bridge on every compute host.
+      for (const i of computeOnly) {
+        const host = spec.hosts[i]!;
+        const names = (host.interfaces ?? []).map((nic) => nic.name);
+        if (names.length === 0) continue;
+        for (const bridge of neutron.computeBridges) {
+          const iface = neutron.bridgeInterfaces[bridge];
+          if (iface === undefined || names.includes(iface)) continue;
+          yield {
+            path: ["hosts", i, "interfaces"],
+            message: `compute host "${host.name}" lists no interface "${iface}", which Packstack plugs into bridge "${bridge}" on every compute host (it lists ${names.join(", ")})`,
+            expected: `an entry { name: ${iface}, purpose: provider }, the same interface name on every compute host`,
+          };
+        }
+      }
+      // VLAN tenant networks are placed on compute hosts: their physical networks need bridges there.
+      if (computeOnly.length === 0) return;
+      const tenantVlan = neutron.tenantNetworkTypes.indexOf("vlan");
+      if (tenantVlan >= 0) {
+        for (const range of neutron.vlanRanges) {
+          const [physnet = "", min] = range.split(":");
+          const bridge = neutron.bridgeMappings[physnet];
+          if (min === undefined || bridge === undefined || neutron.computeBridges.includes(bridge)) continue;
+          yield {
+            path: [...NEUTRON, "tenantNetworkTypes", tenantVlan],
+            message: `vlan tenant networks on physical network "${physnet}" cannot reach the compute hosts: bridge "${bridge}" is not created there`,
+            expected: `compute hosts listing the interface of "${bridge}" with purpose: provider, or services.neutron.computeBridges including "${bridge}"`,
+          };
+        }
+      }
+      const tenantFlat = neutron.tenantNetworkTypes.indexOf("flat");
+      if (tenantFlat >= 0 && neutron.computeBridges.length === 0) {
+        yield {
+          path: [...NEUTRON, "tenantNetworkTypes", tenantFlat],
+          message: "flat tenant networks cannot reach the compute hosts: no bridge is created there",
+          expected: "compute hosts listing an interface with purpose: provider, or services.neutron.computeBridges",
+        };
+      }
+    },
+  },
+  {
     name: "service-dependencies",
     *check({ topology }) {
       const s = topology.services;

@@ -60,6 +60,7 @@ describe("resolveTopology defaults", () => {
       bridgeMappings: {},
       bridgeInterfaces: {},
       vlanRanges: [],
+      computeBridges: [],
     });
     const ovs = resolveTopology({ ...minimal, services: { neutron: { l2Agent: "openvswitch" } } }).services.neutron;
     expect(ovs.typeDrivers).toEqual(["vxlan", "flat"]);

@@ -63,7 +63,7 @@ describe("inventory schema agrees with model.ts", () => {
       fields<SshSpec>({ user: true, port: true, keyFile: true, passwordAuth: true, jump: true, configAlias: true, hostKeys: true }),
     );
     expect(keysOf(definitions["neutron"]!)).toEqual(
-      fields<NeutronSpec>({ l2Agent: true, typeDrivers: true, tenantNetworkTypes: true, bridgeMappings: true, bridgeInterfaces: true, vlanRanges: true, tunnelInterface: true }),
+      fields<NeutronSpec>({ l2Agent: true, typeDrivers: true, tenantNetworkTypes: true, bridgeMappings: true, bridgeInterfaces: true, vlanRanges: true, tunnelInterface: true, computeBridges: true }),
     );
     expect(keysOf(definitions["externalNetwork"]!)).toEqual(
       fields<ExternalNetworkSpec>({ physicalNetwork: true, bridge: true, interface: true, type: true, segmentationId: true, cidr: true, gateway: true, allocationPool: true }),
