@@ -243,9 +243,17 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     lab = await startLab({ hosts: 1 });
     const cloud = labCloud(lab, "silent", AIO);
     await lab.dropPort("node1", 22);
-    const r = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight", "--connect-timeout", "1", "--keepalive", "2"]);
+    const r = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight", "--connect-timeout", "3", "--keepalive", "2"]);
     expect(r.code, explain(r)).toBe(1);
-    expect(r.stderr).toMatch(/\[node1\] ssh \(unreachable\): root@127\.42\.\d+\.\d+:22 did not answer within 1000 ms \(ready timeout\)/);
+    expect(r.stderr).toMatch(/\[node1\] ssh \(unreachable\): root@127\.42\.\d+\.\d+:22 did not answer within 3000 ms \(ready timeout\)/);
+    // progress while waiting, not silence until the timeout
+    const progress = r.stdout.split("\n").filter((l) => l.includes("[node1]")).map((l) => l.replace(/^\S+Z /, ""));
+    expect(progress.slice(0, 4)).toEqual([
+      expect.stringMatching(/^\[node1\] preflight: running \(connecting to root@127\.42\.\d+\.\d+:22\)$/),
+      "[node1] still connecting after 2 s (gives up after 3 s: --connect-timeout)",
+      expect.stringMatching(/^\[node1\] cannot connect \(unreachable\) after 3\.\d s$/),
+      expect.stringMatching(/^\[node1\] FAIL ssh \(unreachable\)/),
+    ]);
     const usage = await cloud.rdoctl(["install", cloud.inventory, "--keepalive", "0"]);
     expect(usage.code, explain(usage)).toBe(2);
     expect(usage.stderr).toContain("--keepalive 0: expected a whole number ≥ 1");

@@ -14,6 +14,11 @@ export class SshPool {
     private readonly options: ConnectionOptions,
   ) {}
 
+  /** Time allowed for each connection's TCP connect, handshake and login. */
+  get connectTimeoutMs(): number {
+    return this.options.readyTimeoutMs ?? 10_000;
+  }
+
   endpoint(host: string): Endpoint {
     const ep = this.endpoints.get(host);
     if (!ep) throw new Error(`no SSH endpoint for host ${host}`);
@@ -37,15 +42,21 @@ export class SshPool {
    * Connects to every host at once; resolves with each host's connection or error, so a
    * caller can report every unreachable host together.
    */
-  async connectAll(hosts: readonly string[]): Promise<Map<string, HostConnection | SshError>> {
+  async connectAll(
+    hosts: readonly string[],
+    onSettled?: (host: string, result: HostConnection | SshError) => void,
+  ): Promise<Map<string, HostConnection | SshError>> {
     const results = await Promise.all(
       hosts.map(async (h): Promise<[string, HostConnection | SshError]> => {
+        let result: HostConnection | SshError;
         try {
-          return [h, await this.get(h)];
+          result = await this.get(h);
         } catch (err) {
-          if (err instanceof SshError) return [h, err];
-          throw err;
+          if (!(err instanceof SshError)) throw err;
+          result = err;
         }
+        onSettled?.(h, result);
+        return [h, result];
       }),
     );
     return new Map(results);
