@@ -36,7 +36,7 @@ export function synthesizeApp(app: App, build: (app: App) => void = () => undefi
 /**
  * The whole `main.ts` of a cdktf app: builds and synthesizes it, prints each problem as one
  * `rdoctl: …` line on stderr and sets exit status 1 when there is any; on success, one line
- * per stack saying which clouds.yaml and entry it uses. What `cdktf synth`
+ * per stack on stdout saying which clouds.yaml and entry it uses. What `cdktf synth`
  * shows then is the list of mistakes, not a stack trace.
  *
  * ```ts
@@ -50,7 +50,8 @@ export function runApp(build: (app: App) => void, app: App = new App()): readonl
     process.exitCode = 1;
     return problems;
   }
-  for (const cloud of OpenStackCloud.all(app)) process.stderr.write(`rdoctl: ${cloud.credentialsSource}\n`);
+  // stdout: cdktf synth shows the app's stderr as [ERROR], and this line is not one.
+  for (const cloud of OpenStackCloud.all(app)) process.stdout.write(`rdoctl: ${cloud.credentialsSource}\n`);
   return problems;
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,5 +27,20 @@ describe("cdktf synth (the real CLI)", () => {
       expect(tf.terraform.required_providers.openstack.version).toMatch(/^(~> )?3\.4/);
       expect(checkSynthesizedStack(tf, schema).filter((f) => f.severity === "error")).toEqual([]);
     }
+  });
+
+  it("npm run synth prints no false [ERROR] offline (cdktf's checkpoint telemetry is off)", () => {
+    // Checked before running anything: without the knob, cdktf-cli would try to reach
+    // checkpoint-api.hashicorp.com, and offline it logs that failure as [ERROR].
+    const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+    for (const command of ["synth", "diff", "deploy", "destroy"]) expect(scripts[command]).toBe(`CHECKPOINT_DISABLE=1 cdktf ${command}`);
+    const env = { ...process.env, CI: "1" };
+    delete env.CHECKPOINT_DISABLE;
+    // An operator's own Terraform CLI configuration is not ours to judge; a missing one is logged as [ERROR] too.
+    delete env.TF_CLI_CONFIG_FILE;
+    const run = spawnSync("npm", ["run", "--silent", "synth", "--", "--output", path.join(outdir, "npm-run")], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
+    expect(run.status).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).not.toContain("[ERROR]");
+    expect(run.stdout).toContain("Generated Terraform code for the stacks");
   });
 });

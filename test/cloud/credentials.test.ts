@@ -122,7 +122,7 @@ describe("which clouds.yaml a stack uses", () => {
     const file = write("run/clouds.yaml", BY_IDS);
     vi.stubEnv("OS_CLIENT_CONFIG_FILE", file);
     const lines: string[] = [];
-    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
