@@ -7,6 +7,7 @@
 //   launch.js start --answers FILE --roles controller,compute [--venv DIR] [--address A]
 //   launch.js stop      every recorded process of this host, by id (process group)
 //   launch.js status    recorded processes and whether they run
+//   launch.js images    the image server (port 8090) with a tiny qcow2 and raw image, for Glance web-download
 //
 // Every process is started in its own process group and recorded in /var/lib/rdoctl-openstack/pids
 // (name, pgid, command), so stop kills exactly those. Config goes where Packstack puts it
@@ -860,6 +861,12 @@ async function provisionDemo(m, ks, endpoint, api) {
 }
 
 // ---------------------------------------------------------------- main
+function hostAddress() {
+  const address = sh("/usr/sbin/ip", ["-4", "-o", "addr", "show", "eth0"]).stdout.match(/inet ([0-9.]+)/)?.[1];
+  if (!address) fail("cannot tell this host's address (no --address, no IPv4 on eth0)");
+  return address;
+}
+
 const ORDER = ["mariadb", "amqp", "controller", "network", "compute", "storage", "post"];
 let rolesArg = [];
 
@@ -880,15 +887,23 @@ async function main() {
     }
     return;
   }
-  if (command !== "start") fail("usage: launch.js start --answers FILE --roles ROLE[,ROLE] [--venv DIR] [--address A] | stop | status");
+  if (command === "images") {
+    const address = args.address ?? hostAddress();
+    const server = await imageServer({ address });
+    for (const [name, content] of [["cirros.qcow2", tinyQcow2()], ["tiny.raw", Buffer.alloc(1 << 20)]]) {
+      if (!fs.existsSync(path.join(server.dir, name))) fs.writeFileSync(path.join(server.dir, name), content);
+    }
+    say(`image server on ${server.url("")} serving ${server.dir}`);
+    return;
+  }
+  if (command !== "start") fail("usage: launch.js start --answers FILE --roles ROLE[,ROLE] [--venv DIR] [--address A] | images [--address A] | stop | status");
   const venv = args.venv ?? process.env.RDOCTL_OPENSTACK_VENV ?? (fs.existsSync("/etc/rdoctl-lab/openstack-venv") ? fs.readFileSync("/etc/rdoctl-lab/openstack-venv", "utf8").trim() : undefined);
   if (!venv || !fs.existsSync(path.join(venv, "bin/python"))) fail(`no OpenStack venv at ${venv ?? "(none given)"}: build one with node scripts/openstack-venv.mjs`);
   rolesArg = String(args.roles ?? "").split(",").map((r) => r.trim()).filter(Boolean);
   const unknown = rolesArg.filter((r) => !ORDER.includes(r));
   if (!rolesArg.length || unknown.length) fail(`--roles must list some of ${ORDER.join(", ")}${unknown.length ? ` (unknown: ${unknown.join(", ")})` : ""}`);
   const answers = readAnswers(args.answers ?? "");
-  const address = args.address ?? sh("/usr/sbin/ip", ["-4", "-o", "addr", "show", "eth0"]).stdout.match(/inet ([0-9.]+)/)?.[1];
-  if (!address) fail("cannot tell this host's address (no --address, no IPv4 on eth0)");
+  const address = args.address ?? hostAddress();
   const m = cloudModel(answers, address, venv);
   process.env.PATH = `${path.join(venv, "bin")}:${process.env.PATH}`;
   writeConfigs(m, rolesArg);
