@@ -172,7 +172,14 @@ export async function runInstallStatus(inventory: string, options: { json?: bool
     }
     if (liveError) process.exitCode = 1;
     if (options.json) {
-      process.stdout.write(JSON.stringify({ cloud: topology.name, journal: paths.journal, steps, lock: holder ?? null, packstack: live ?? null, error: liveError ?? null }) + "\n");
+      // The envelope every --json output has (schema/cli-output.schema.json).
+      const envelope = {
+        command: "install status",
+        ok: !liveError,
+        exitCode: liveError ? 1 : 0,
+        issues: liveError ? [{ rule: "deployer-unreachable", severity: "error", message: `cannot ask the deployer ${topology.deployer}: ${liveError}` }] : [],
+      };
+      process.stdout.write(JSON.stringify({ ...envelope, cloud: topology.name, journal: paths.journal, steps, lock: holder ?? null, packstack: live ?? null, error: liveError ?? null }) + "\n");
       return;
     }
     const lines = [`cloud ${topology.name}: journal ${paths.journal}`];
