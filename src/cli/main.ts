@@ -4,8 +4,10 @@ import { fileSystemError, isErrnoException, RdoctlError } from "../errors";
 import { registerAnswersCommands } from "./commands/answers";
 import { registerCheckCommand } from "./commands/check";
 import { registerDoctorCommand } from "./commands/doctor";
+import { registerDownCommand } from "./commands/down";
 import { registerInstallCommands } from "./commands/install";
 import { registerSecretsCommands } from "./commands/secrets";
+import { registerUpCommand } from "./commands/up";
 import { registerValidateCommand } from "./commands/validate";
 import { EXIT, inventoryIssues, plural, wantsJson, writeEnvelope, type CliIssue } from "./output";
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerDoctorCommand(program);
   registerInstallCommands(program);
+  registerUpCommand(program);
+  registerDownCommand(program);
   return program;
 }
 

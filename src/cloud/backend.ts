@@ -1,4 +1,5 @@
-import { TerraformBackend, TerraformRemoteState, TerraformStack, type Construct } from "../cdktf";
+import * as path from "node:path";
+import { LocalBackend, TerraformBackend, TerraformRemoteState, TerraformStack, type Construct } from "../cdktf";
 import { RdoctlError } from "../errors";
 
 /**
@@ -16,7 +17,11 @@ import { RdoctlError } from "../errors";
  * Either remote backend is a partial configuration: only what is not secret is synthesized.
  */
 export type StateBackendConfig =
-  | { readonly kind: "local" }
+  | {
+      readonly kind: "local";
+      /** Directory of the state files (`<dir>/<stack>.tfstate`), so a new synth never loses them. @default beside the stack */
+      readonly dir?: string;
+    }
   | { readonly kind: "pg"; readonly prefix: string }
   | {
       readonly kind: "s3";
@@ -32,7 +37,7 @@ export const STATE_BACKENDS = ["local", "pg", "s3"] as const;
 
 /**
  * The backend named by the environment:
- * `RDOCTL_STATE` = `local` (default) | `pg` | `s3`; `RDOCTL_STATE_PREFIX` (default `rdoctl`, or
+ * `RDOCTL_STATE` = `local` (default; `RDOCTL_STATE_DIR` moves the files) | `pg` | `s3`; `RDOCTL_STATE_PREFIX` (default `rdoctl`, or
  * `rdoctl_<cloud>` when the cloud is known) separates clouds sharing one database or bucket;
  * for s3, `RDOCTL_STATE_BUCKET` (required), `RDOCTL_STATE_REGION`, `RDOCTL_STATE_ENDPOINT`.
  */
@@ -44,7 +49,7 @@ export function stateBackendFromEnv(env: NodeJS.ProcessEnv = process.env, cloud?
   }
   switch (kind) {
     case "local":
-      return { kind };
+      return env.RDOCTL_STATE_DIR ? { kind, dir: path.resolve(env.RDOCTL_STATE_DIR) } : { kind };
     case "pg":
       return { kind, prefix };
     case "s3": {
@@ -92,10 +97,12 @@ function schemaName(prefix: string, stack: string): string {
   return `${prefix}_${stack}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
 }
 
-/** Gives `stack` the configured backend (nothing to do for `local`). Call before synth. */
+/** Gives `stack` the configured backend (nothing to do for `local` beside the stack). Call before synth. */
 export function useStateBackend(stack: TerraformStack, config: StateBackendConfig): void {
   const name = stack.node.id;
-  if (config.kind === "pg") {
+  if (config.kind === "local" && config.dir) {
+    new LocalBackend(stack, { path: path.join(config.dir, `${name}.tfstate`) });
+  } else if (config.kind === "pg") {
     new PartialBackend(stack, "pg", { schema_name: schemaName(config.prefix, name) });
   } else if (config.kind === "s3") {
     const attributes: Record<string, unknown> = {
