@@ -35,8 +35,8 @@ export function checkVerdict(result: CheckResult, file: string): CheckVerdict {
     ];
     return { exitCode: 1, text: `${packstack} would accept ${file} but ${joinAnd(parts)}` };
   }
-  const warnings = result.warnings.length > 0 ? ` (${plural(result.warnings.length, "warning")})` : "";
-  return { exitCode: 0, text: `${packstack} would accept ${file} as written${warnings}` };
+  const how = result.warnings.length > 0 ? `, with ${plural(result.warnings.length, "warning")}` : " as written";
+  return { exitCode: 0, text: `${packstack} would accept ${file}${how}` };
 }
 
 function joinAnd(parts: readonly string[]): string {

@@ -90,15 +90,13 @@ export function registerAnswersCommands(program: Command): void {
       const result = checkAnswerFile(text, release, { allowUnknown: options.allowUnknown ?? false, source: file });
       const verdict = checkVerdict(result, file);
       const issues = checkIssues(result, file, options.verbose ?? false);
-      if (options.json) {
-        writeEnvelope("answers check", verdict.exitCode, issues, { file, releaseDetected: !options.release, verdict: verdict.text, ...result });
-      } else {
-        if (!options.release) process.stderr.write(`${file}: checking against Packstack ${release} (detected; pass --release to choose)\n`);
-        process.stderr.write(formatCheckFindings(result, file, { maxPerKind: 20, notes: options.verbose ?? false }));
-        const problems = issues.filter((issue) => issue.severity === "error").length;
-        if (problems > 0) process.stderr.write(`rdoctl: ${file}: ${plural(problems, "problem")}\n`);
-        writeStdout(`${verdict.text}\n`);
-      }
+      // Findings and the problem count go to stderr in both modes; stdout has the verdict or the JSON.
+      if (!options.release) process.stderr.write(`${file}: checking against Packstack ${release} (detected; pass --release to choose)\n`);
+      process.stderr.write(formatCheckFindings(result, file, { maxPerKind: 20, notes: options.verbose ?? false }));
+      const problems = issues.filter((issue) => issue.severity === "error").length;
+      if (problems > 0) process.stderr.write(`rdoctl: ${file}: ${plural(problems, "problem")}\n`);
+      if (options.json) writeEnvelope("answers check", verdict.exitCode, issues, { file, releaseDetected: !options.release, verdict: verdict.text, ...result });
+      else writeStdout(`${verdict.text}\n`);
       if (verdict.exitCode !== 0) process.exitCode = verdict.exitCode;
     });
 
