@@ -1,3 +1,4 @@
+import type { DryRunDetails } from "./dry-run";
 import type { EventSink, InstallEvent } from "./events";
 
 export type DisplayMode = "tty" | "plain" | "json";
@@ -47,9 +48,34 @@ export function formatEvent(e: InstallEvent): string | undefined {
       return `${e.host ? `[${e.host}] ` : ""}warning: ${e.message}`;
     case "diagnosis":
       return undefined; // printed by the CLI with the error
+    case "dry-run":
+      return formatDryRun(e.details);
     case "finished":
       return e.message;
   }
+}
+
+function formatDryRun(d: DryRunDetails): string {
+  const lines = ["hosts (how rdoctl would connect):"];
+  const width = Math.max(...d.hosts.map((h) => h.host.length));
+  for (const h of d.hosts) {
+    lines.push(`  ${h.host.padEnd(width)}  ${h.route} [${h.roles.join(",")}]`);
+    lines.push(`  ${"".padEnd(width)}  auth: ${h.auth.join(", ")}; host key: ${h.hostKey}`);
+  }
+  const r = d.release;
+  lines.push(`release ${r.version} (${r.codename}): repositories ${r.repositories.join(", ")}; packages ${r.packages.join(", ")}`);
+  const a = d.answers;
+  const names = (what: string, keys: readonly string[]) => (keys.length ? [`${keys.length} ${what} (${keys.join(", ")})`] : []);
+  if (a.status === "not uploaded yet") lines.push("answer file: not uploaded yet");
+  else if (a.status === "unchanged") lines.push(`answer file: unchanged since the last upload (${a.lastUpload})`);
+  else {
+    const parts = [...names("changed", a.changed), ...names("added", a.added), ...names("removed", a.removed)];
+    lines.push(`answer file: changed since the last upload (${a.lastUpload}): ${parts.join(", ") || "layout only"}`);
+  }
+  if (d.actions.length === 0) lines.push("would run: nothing");
+  else lines.push("would run:");
+  for (const act of d.actions) lines.push(`  ${act.phase} on ${act.hosts.join(", ")}: ${act.what}`);
+  return lines.join("\n");
 }
 
 /**

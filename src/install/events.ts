@@ -1,4 +1,5 @@
 import type { Diagnosis } from "./diagnose";
+import type { DryRunDetails } from "./dry-run";
 import type { PhaseName } from "./phase-names";
 import type { PackstackEvent } from "./packstack-progress";
 
@@ -32,6 +33,7 @@ export type InstallEvent =
   | { readonly type: "info"; readonly host?: string; readonly message: string }
   | { readonly type: "warning"; readonly host?: string; readonly message: string }
   | { readonly type: "diagnosis"; readonly diagnosis: Diagnosis }
+  | { readonly type: "dry-run"; readonly details: DryRunDetails }
   | { readonly type: "finished"; readonly ok: boolean; readonly message: string };
 
 export type EventSink = (event: InstallEvent) => void;

@@ -1,4 +1,5 @@
 import type { InstallContext } from "./context";
+import { dryRunDetails } from "./dry-run";
 import { PHASES, phasesFrom, type PhaseName } from "./phase-names";
 import { answersSteps } from "./phases/answers";
 import { collectSteps } from "./phases/collect";
@@ -76,7 +77,10 @@ export function plan(ctx: InstallContext, options: InstallOptions = {}): Planned
 export async function install(ctx: InstallContext, options: InstallOptions = {}): Promise<PlannedStep[]> {
   const steps = plan(ctx, options);
   ctx.emit({ type: "plan", steps });
-  if (options.dryRun) return steps;
+  if (options.dryRun) {
+    ctx.emit({ type: "dry-run", details: dryRunDetails(ctx, steps) });
+    return steps;
+  }
   const { phases, forced } = selected(options);
   if (!steps.some((s) => s.action === "run")) {
     for (const s of steps) ctx.emit({ type: "step", phase: s.phase, host: s.host, status: "skipped", message: s.reason });

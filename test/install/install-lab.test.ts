@@ -93,7 +93,8 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     }
     expect(first.events.filter((e) => e.type === "check" && e.level === "error")).toEqual([]);
     expect(first.events.some((e) => e.type === "packstack" && e.event.kind === "success")).toBe(true);
-    expect(first.events.at(-1)).toMatchObject({ type: "finished", ok: true });
+    // the last install event (the CLI's result envelope follows it)
+    expect(first.events.filter((e) => e.type !== ("result" as string)).at(-1)).toMatchObject({ type: "finished", ok: true });
 
     const state = path.join(cloud.home, "clouds", "aio");
     for (const f of ["answers.txt", "keystonerc_admin", "admin-openrc.sh", "clouds.yaml", "journal.json", "secrets.json"]) {
@@ -127,12 +128,15 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(dry.code, explain(dry)).toBe(0);
     expect(dry.stdout).toMatch(/run\s+collect\s+node1\s+forced/);
     expect(dry.stdout).toMatch(/skip run\s+node1\s+done, inputs unchanged/);
+    expect(dry.stdout).toContain(`answer file: unchanged since the last upload (${path.join(cloud.home, "clouds", "aio", "answers.txt")})`);
+    expect(dry.stdout).toMatch(/ {2}collect on node1: \/root\/keystonerc_admin → /);
+    expect(dry.stdout).not.toMatch(/ {2}run on node1:/);
     expect(hostState(lab, "node1")).toBe(before);
 
     // --from run runs Packstack again (a new run), then collects and verifies again
     const again = await cloud.rdoctl(["install", cloud.inventory, "--from", "run", "--json"]);
     expect(again.code, explain(again)).toBe(0);
-    expect(stepEvents(again.events).filter((s) => s.status === "done").map((s) => s.phase)).toEqual(["run", "collect", "verify"]);
+    expect(stepEvents(again.events).filter((s) => s.status === "done").map((s) => s.phase)).toEqual(["preflight", "run", "collect", "verify"]);
     expect(runDirs(lab, "node1")).toHaveLength(2);
 
     const password = adminPassword(cloud);
@@ -219,6 +223,8 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     const r = await cloud.rdoctl(["install", cloud.inventory, "--only", "preflight"]);
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout).toContain(`[node2] ok   ssh: host key ${n2.hostKeyFingerprint} verified`);
+    const dry = await cloud.rdoctl(["install", cloud.inventory, "--dry-run"]);
+    expect(dry.stdout).toContain(`root@${n2.fqdn}:22 via ProxyCommand \`${proxy.replace("%h:%p", `${n2.fqdn}:22`)}\``);
   });
 
   it("reports every preflight failure at once and changes nothing when a host is down", async () => {
