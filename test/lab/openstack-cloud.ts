@@ -76,7 +76,8 @@ export function launcherRoles(answers: Record<string, string>, address: string):
   if (answers.CONFIG_CONTROLLER_HOST === address) roles.push("controller");
   if (yes("CONFIG_NEUTRON_INSTALL") && list("CONFIG_NETWORK_HOSTS").includes(address)) roles.push("network");
   if (yes("CONFIG_NOVA_INSTALL") && list("CONFIG_COMPUTE_HOSTS").includes(address)) roles.push("compute");
-  if (yes("CONFIG_CINDER_INSTALL") && answers.CONFIG_STORAGE_HOST === address) roles.push("storage");
+  const storage = yes("CONFIG_UNSUPPORTED") ? answers.CONFIG_STORAGE_HOST : answers.CONFIG_CONTROLLER_HOST;
+  if (yes("CONFIG_CINDER_INSTALL") && storage === address) roles.push("storage");
   return roles;
 }
 
@@ -120,6 +121,14 @@ export interface OpenStackCloud {
   timings: Record<string, number>;
   /** Stops every recorded service process (by id), then the lab if this helper started it. */
   stop(): Promise<void>;
+}
+
+/**
+ * Makes the lab's Packstack start real OpenStack services from `venv` (the knob
+ * /etc/fake-packstack/openstack-venv, written on every host since any may be the deployer).
+ */
+export function enableRealOpenStack(lab: Lab, venv: string): void {
+  for (const host of lab.hosts) lab.writeFile(host, "/etc/fake-packstack/openstack-venv", `${venv}\n`, 0o644);
 }
 
 export function runLauncher(lab: Lab, host: LabHost, args: string, timeoutMs: number) {

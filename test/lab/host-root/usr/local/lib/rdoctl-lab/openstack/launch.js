@@ -154,12 +154,12 @@ function stopAll() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what, check, { timeoutMs = 120000, proc } = {}) {
+async function waitFor(what, check, { timeoutMs = 120000, proc, status } = {}) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
     if (proc && !alive(proc.pid)) fail(`${what}: ${proc.name} exited: ${tail(proc.log, 3)} (log ${proc.log})`);
-    if (Date.now() > until) fail(`${what}: not ready after ${timeoutMs / 1000} s${proc ? `: ${tail(proc.log, 3)} (log ${proc.log})` : ""}`);
+    if (Date.now() > until) fail(`${what}: not ready after ${timeoutMs / 1000} s${status ? ` (${status()})` : ""}${proc ? `: ${tail(proc.log, 3)} (log ${proc.log})` : ""}`);
     await sleep(300);
   }
 }
@@ -544,21 +544,34 @@ class Keystone {
   }
 }
 
+/** A schema sync runs again only when the venv or the service's database URL changed (a rerun skips it). */
+function once(m, name, url, job) {
+  const marker = `${STATE}/synced/${name}`;
+  const key = crypto.createHash("sha256").update(`${m.venv}\0${url}`).digest("hex");
+  return async () => {
+    if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === key) return;
+    await job();
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, key);
+  };
+}
+
 async function dbSyncs(m) {
-  const { enabled } = m;
+  const { enabled, services: s } = m;
   const jobs = [];
-  if (enabled.glance) jobs.push(() => mustRun("glance-manage", "Glance: db sync", bin(m, "glance-manage"), ["--config-file", "/etc/glance/glance-api.conf", "db_sync"]));
-  if (enabled.placement) jobs.push(() => mustRun("placement-manage", "Placement: db sync", bin(m, "placement-manage"), ["db", "sync"]));
-  if (enabled.nova) jobs.push(async () => {
+  const sync = (name, job) => jobs.push(once(m, name, [].concat(s[name].db).map((d) => m.dbUrl(s[name], d)).join(" "), job));
+  if (enabled.glance) sync("glance", () => mustRun("glance-manage", "Glance: db sync", bin(m, "glance-manage"), ["--config-file", "/etc/glance/glance-api.conf", "db_sync"]));
+  if (enabled.placement) sync("placement", () => mustRun("placement-manage", "Placement: db sync", bin(m, "placement-manage"), ["db", "sync"]));
+  if (enabled.nova) sync("nova", async () => {
     await mustRun("nova-manage", "Nova: api_db sync", bin(m, "nova-manage"), ["api_db", "sync"]);
-    await mustRun("nova-manage", "Nova: map cell0", bin(m, "nova-manage"), ["cell_v2", "map_cell0", "--database_connection", m.dbUrl(m.services.nova, "nova_cell0")]);
+    await mustRun("nova-manage", "Nova: map cell0", bin(m, "nova-manage"), ["cell_v2", "map_cell0", "--database_connection", m.dbUrl(s.nova, "nova_cell0")]);
     const cells = sh(bin(m, "nova-manage"), ["cell_v2", "list_cells"]).stdout;
     if (!/\|\s*cell1\s*\|/.test(cells)) await mustRun("nova-manage", "Nova: create cell1", bin(m, "nova-manage"), ["cell_v2", "create_cell", "--name", "cell1"]);
     await mustRun("nova-manage", "Nova: db sync", bin(m, "nova-manage"), ["db", "sync"]);
   });
-  if (enabled.neutron) jobs.push(() => mustRun("neutron-db-manage", "Neutron: db upgrade", bin(m, "neutron-db-manage"), ["--config-file", "/etc/neutron/neutron.conf", "--config-file", "/etc/neutron/plugins/ml2/ml2_conf.ini", "upgrade", "heads"]));
-  if (enabled.heat) jobs.push(() => mustRun("heat-manage", "Heat: db sync", bin(m, "heat-manage"), ["db_sync"]));
-  if (enabled.cinder) jobs.push(() => mustRun("cinder-manage", "Cinder: db sync", bin(m, "cinder-manage"), ["db", "sync"]));
+  if (enabled.neutron) sync("neutron", () => mustRun("neutron-db-manage", "Neutron: db upgrade", bin(m, "neutron-db-manage"), ["--config-file", "/etc/neutron/neutron.conf", "--config-file", "/etc/neutron/plugins/ml2/ml2_conf.ini", "upgrade", "heads"]));
+  if (enabled.heat) sync("heat", () => mustRun("heat-manage", "Heat: db sync", bin(m, "heat-manage"), ["db_sync"]));
+  if (enabled.cinder) sync("cinder", () => mustRun("cinder-manage", "Cinder: db sync", bin(m, "cinder-manage"), ["db", "sync"]));
   return jobs;
 }
 
@@ -594,7 +607,7 @@ async function roleController(m) {
   if (enabled.neutron) await ovnCentral(m);
   // Keystone first (everyone authenticates against it); the other database syncs meanwhile.
   const keystone = (async () => {
-    await mustRun("keystone-manage", "Keystone: db sync", bin(m, "keystone-manage"), ["db_sync"]);
+    await once(m, "keystone", m.dbUrl(m.services.keystone), () => mustRun("keystone-manage", "Keystone: db sync", bin(m, "keystone-manage"), ["db_sync"]))();
     for (const [what, dir] of [["fernet_setup", "/etc/keystone/fernet-keys"], ["credential_setup", "/etc/keystone/credential-keys"]]) {
       if (!fs.existsSync(path.join(dir, "0"))) await mustRun("keystone-manage", `Keystone: ${what}`, bin(m, "keystone-manage"), [what, "--keystone-user", "root", "--keystone-group", "root"]);
     }
@@ -714,8 +727,11 @@ async function openvswitch(m, { gateway }) {
   say(`Open vSwitch (userspace) and ovn-controller, encap ${m.address}${gateway ? ", gateway chassis" : ""}${mappings.length ? `, mappings ${mappings.join(",")}` : ""}`);
 }
 
+/** A host is a gateway chassis when the answer file lists it in CONFIG_NETWORK_HOSTS, whichever manifest runs. */
+const isGateway = (m) => m.a.list("CONFIG_NETWORK_HOSTS").includes(m.address);
+
 async function roleCompute(m) {
-  if (m.enabled.neutron) await openvswitch(m, { gateway: rolesArg.includes("network") });
+  if (m.enabled.neutron) await openvswitch(m, { gateway: isGateway(m) });
   if (!m.enabled.nova) return;
   fs.mkdirSync("/var/lib/nova/instances", { recursive: true });
   fs.mkdirSync("/var/lib/nova/lock", { recursive: true });
@@ -727,8 +743,7 @@ async function roleCompute(m) {
 
 async function roleNetwork(m) {
   if (!m.enabled.neutron) return;
-  if (rolesArg.includes("compute")) return; // the compute role's ovn-controller is the gateway chassis too
-  await openvswitch(m, { gateway: true });
+  await openvswitch(m, { gateway: isGateway(m) });
 }
 
 async function roleStorage(m) {
@@ -802,6 +817,7 @@ async function rolePost(m) {
     if (!ok.includes(r.status)) fail(`${method} ${url} failed (HTTP ${r.status}): ${r.text.slice(0, 300)}`);
     return r.json;
   };
+  await waitForComputes(m, api, endpoint);
   if (m.enabled.nova && m.a.yes("CONFIG_NOVA_MANAGE_FLAVORS")) {
     const nova = endpoint("compute");
     const existing = (await api("GET", `${nova}/flavors?is_public=None`)).flavors.map((f) => f.name);
@@ -813,6 +829,36 @@ async function rolePost(m) {
   if (m.a.yes("CONFIG_PROVISION_DEMO")) await provisionDemo(m, ks, endpoint, api);
   writeFile("/root/keystonerc_admin", keystonerc(m, m.adminUser, m.adminPw(), "admin"), 0o600);
   say("/root/keystonerc_admin written");
+}
+
+/** As Packstack's post manifest discovers compute hosts: every compute host's nova-compute up and mapped, every chassis alive. */
+async function waitForComputes(m, api, endpoint) {
+  const computes = m.enabled.nova ? m.a.list("CONFIG_COMPUTE_HOSTS") : [];
+  const chassis = m.enabled.neutron ? [...new Set([...m.a.list("CONFIG_COMPUTE_HOSTS"), ...m.a.list("CONFIG_NETWORK_HOSTS")])] : [];
+  let status = "";
+  if (computes.length) {
+    const nova = endpoint("compute");
+    let discovered = 0;
+    await waitFor(`Nova: compute hosts ${computes.join(", ")}`, async () => {
+      const up = (await api("GET", `${nova}/os-services?binary=nova-compute`)).services.filter((x) => x.state === "up").length;
+      const hypervisors = (await api("GET", `${nova}/os-hypervisors`)).hypervisors.length;
+      status = `${up} of ${computes.length} nova-compute up, ${hypervisors} mapped`;
+      if (up >= computes.length && hypervisors < computes.length && Date.now() - discovered > 5000) {
+        discovered = Date.now();
+        await runLogged("nova-manage", bin(m, "nova-manage"), ["cell_v2", "discover_hosts"]);
+      }
+      return up >= computes.length && hypervisors >= computes.length;
+    }, { timeoutMs: 240000, status: () => status });
+  }
+  if (chassis.length) {
+    const neutron = endpoint("network");
+    await waitFor(`Neutron: OVN chassis ${chassis.join(", ")}`, async () => {
+      const alive = (await api("GET", `${neutron}/v2.0/agents?binary=ovn-controller`)).agents.filter((x) => x.alive).length;
+      status = `${alive} of ${chassis.length} OVN controller agents alive`;
+      return alive >= chassis.length;
+    }, { timeoutMs: 180000, status: () => status });
+  }
+  say(`${computes.length} compute host(s) registered, ${chassis.length} OVN chassis alive`);
 }
 
 async function provisionDemo(m, ks, endpoint, api) {
@@ -830,7 +876,11 @@ async function provisionDemo(m, ks, endpoint, api) {
     const physnet = m.a.get("CONFIG_NEUTRON_OVN_EXTERNAL_PHYSNET", "extnet");
     const floatRange = m.a.get("CONFIG_PROVISION_DEMO_FLOATRANGE", "172.24.4.0/24");
     const pub = await one("network", "public", { "router:external": true, "provider:network_type": "flat", "provider:physical_network": physnet });
-    const pubSubnet = await one("subnet", "public_subnet", { network_id: pub.id, cidr: floatRange, ip_version: 4, enable_dhcp: false });
+    let pools = [];
+    try {
+      pools = JSON.parse(m.a.get("CONFIG_PROVISION_DEMO_ALLOCATION_POOLS", "[]").replace(/'/g, '"')).map((p) => Object.fromEntries(p.split(",").map((kv) => kv.split("="))));
+    } catch { pools = []; }
+    const pubSubnet = await one("subnet", "public_subnet", { network_id: pub.id, cidr: floatRange, ip_version: 4, enable_dhcp: false, ...(pools.length ? { allocation_pools: pools } : {}) });
     const priv = await one("network", "private", { project_id: project.id });
     const privSubnet = await one("subnet", "private_subnet", { network_id: priv.id, cidr: "10.0.0.0/24", ip_version: 4, project_id: project.id });
     const router = await one("router", "router1", { project_id: project.id, external_gateway_info: { network_id: pub.id } });
@@ -906,6 +956,8 @@ async function main() {
   const address = args.address ?? hostAddress();
   const m = cloudModel(answers, address, venv);
   process.env.PATH = `${path.join(venv, "bin")}:${process.env.PATH}`;
+  // The lab's `openstack` command runs this venv's client from now on (test/lab/.../bin/openstack).
+  writeFile(`${STATE}/venv`, `${venv}\n`, 0o644);
   writeConfigs(m, rolesArg);
   for (const role of ORDER.filter((r) => rolesArg.includes(r))) {
     if (role === "mariadb") await roleMariadb(m);
