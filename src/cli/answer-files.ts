@@ -87,7 +87,8 @@ function recordAnswerFile(paths: CloudPaths, file: string, release: Release): vo
 function isAnswerFileOf(file: string, cloud: string): boolean {
   try {
     const head = fs.readFileSync(file, "utf8").slice(0, 4096);
-    return head.includes(`# Packstack answer file for cloud ${cloud}, `) && !head.includes("deterministic test source");
+    const escaped = cloud.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`^# Packstack answer file for cloud "?${escaped}"?, `, "m").test(head) && !head.includes("deterministic test source");
   } catch {
     return false;
   }
