@@ -15,7 +15,7 @@ export function registerInstallCommands(program: Command): void {
     .option("--accept-new-host-keys", "accept and record host keys not seen before (changed keys are always refused)")
     .option("--parallel <n>", "hosts worked on at once (default 10)")
     .option("--json", "one JSON event per line (NDJSON) on stdout")
-    .option("--dry-run", "print the plan and change nothing")
+    .option("--dry-run", "print the plan and change nothing: how each host is reached, repositories and packages, answer-file changes, what runs where")
     .option("--reconnect-timeout <seconds>", "how long to keep reconnecting to the deployer during Packstack (default 600)")
     .option("--connect-timeout <seconds>", "time allowed for each SSH connection's TCP connect, handshake and login (default 10)")
     .option("--keepalive <seconds>", "SSH keepalive period; a connection counts as lost after 3 unanswered (default 1)")
@@ -30,7 +30,10 @@ export function registerInstallCommands(program: Command): void {
     });
   install
     .command("status")
-    .description("the install journal of a cloud, and whether a Packstack run is live on its deployer")
+    .description(
+      "the install journal of a cloud (from rdoctl's state, wherever you run it), and whether a Packstack run is live on its deployer. " +
+        "Exit codes: 0 ok, 1 the deployer cannot be asked (the journal is still shown)",
+    )
     .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .option("--json", "print as JSON")
     .action(async (inventory: string, flags: { json?: boolean }) => {

@@ -1,5 +1,5 @@
 /**
- * OpenSSH's host pattern rules, shared by ssh_config `Host` lines and known_hosts host fields:
+ * OpenSSH's host pattern rules for known_hosts host fields:
  * `*` and `?` wildcards, and lists where one `!pattern` match vetoes every other match.
  */
 
