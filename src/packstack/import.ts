@@ -22,7 +22,7 @@ import { resolveTopology } from "../topology/resolve";
 import { InventoryError, formatIssue } from "../topology/issues";
 import { validateTopologySpec } from "../topology/validate";
 import { parseCidr, bigIntToIp } from "../topology/net";
-import { generateAnswers, isSecretParam } from "./answers";
+import { answerFileCheck, assembleAnswerValues, isSecretParam } from "./answers";
 import { loadCatalog, type LoadedCatalog } from "./catalog";
 import { checkAnswerFile } from "./check";
 import { iniGet, parseIni } from "./ini";
@@ -110,6 +110,10 @@ class FixedSecrets implements SecretSource {
   secret(key: string): string {
     return this.values[key] ?? "";
   }
+  /** User-supplied secrets (an LDAP bind password) come back too, as a secrets store would give them. */
+  get(key: string): string | undefined {
+    return this.values[key];
+  }
   save(): void {}
 }
 
@@ -167,6 +171,7 @@ function buildSpec(catalog: LoadedCatalog, get: (key: string) => string, name: s
   }
   const virtType = get("CONFIG_NOVA_LIBVIRT_VIRT_TYPE");
   if (virtType === "kvm" || virtType === "qemu") services.nova = { ...(services.nova as object), libvirtType: virtType };
+  else if (virtType === catalog.byName.get("CONFIG_NOVA_LIBVIRT_VIRT_TYPE")?.default) services.nova = { ...(services.nova as object), libvirtType: "auto" };
   const glanceBackend = get("CONFIG_GLANCE_BACKEND");
   if (glanceBackend === "file" || glanceBackend === "swift") services.glance = { ...(services.glance as object), backend: glanceBackend };
   const cinderBackends = split(get("CONFIG_CINDER_BACKEND")).filter((b): b is CinderBackend => (CINDER_BACKENDS as readonly string[]).includes(b));
@@ -286,14 +291,15 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
   const name = options.name ?? cloudNameFrom(source);
   const base = buildSpec(catalog, get, name);
   const fixed = new FixedSecrets(fileValues);
-  const generated = generateWithoutCheck(base, release, fixed);
+  const generated = valuesWithoutCheck(base, release, fixed);
   const overrides: Record<string, string> = {};
   for (const param of catalog.orderedParams) {
     if (generated[param.name] !== fileValues[param.name]) overrides[param.name] = fileValues[param.name]!;
   }
   const spec: TopologySpec = Object.keys(overrides).length > 0 ? { ...base, packstack: overrides } : base;
-  // The promise of import: generating from the spec gives the file's values back.
-  const again = generateAnswers(resolveTopology(spec), { release, secrets: fixed }).values;
+  // The promise of import: generating from the spec gives the file's values back (what
+  // `rdoctl validate` then says about the overrides is in `issues`).
+  const again = assembleAnswerValues(resolveTopology(spec), release, fixed, spec.packstack ?? {});
   const lost = catalog.orderedParams.filter((p) => again[p.name] !== fileValues[p.name]).map((p) => p.name);
   if (lost.length > 0) throw new Error(`import of ${source} does not round-trip: ${lost.join(", ")}`);
 
@@ -307,7 +313,7 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
     stringify(spec, { lineWidth: 0 });
   let issues: string[] = [];
   try {
-    validateTopologySpec(spec, { file: "<imported inventory>" });
+    validateTopologySpec(spec, { file: "<imported inventory>" }, [answerFileCheck]);
   } catch (err) {
     if (!(err instanceof InventoryError)) throw err;
     issues = err.issues.map(formatIssue);
@@ -315,10 +321,10 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
   return { spec, yaml, release, secrets, overrideKeys, issues };
 }
 
-/** Values generated from a spec, without the final Packstack check (the file may carry anything). */
-function generateWithoutCheck(spec: TopologySpec, release: Release, secrets: SecretSource): Record<string, string> {
+/** Values generated from a spec, without any check (the file may carry anything). */
+function valuesWithoutCheck(spec: TopologySpec, release: Release, secrets: SecretSource): Record<string, string> {
   try {
-    return { ...generateAnswers(resolveTopology(spec), { release, secrets }).values };
+    return assembleAnswerValues(resolveTopology(spec), release, secrets, {});
   } catch (err) {
     if (!(err instanceof RdoctlError)) throw err;
     // The model's values alone can fail where the file's overrides would fix them; compare anyway.

@@ -2,7 +2,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, par
 import { readTextInput } from "../text-input";
 import { formatPath, InventoryError, type InventoryIssue, type PathSegment } from "./issues";
 import type { Release, Topology } from "./model";
-import { validateTopologySpec, type Locator, type Position } from "./validate";
+import { validateTopologySpec, type Locator, type Position, type TopologyCheck } from "./validate";
 
 /**
  * YAML inventories: the TopologySpec shape (camelCase keys as in model.ts) in a file under
@@ -20,6 +20,8 @@ export interface InventoryOptions {
    * @default the inventory's release
    */
   readonly release?: Release;
+  /** Checks of later stages to run as part of validation (e.g. the answer writer's). @default none */
+  readonly checks?: readonly TopologyCheck[];
 }
 
 /** Reads, parses and validates an inventory file. */
@@ -87,7 +89,7 @@ export function parseInventory(text: string, file: string, options: InventoryOpt
     value["release"] = release.source;
   }
   if (options.release !== undefined && isPlainObject(value)) value["release"] = options.release;
-  return validateTopologySpec(value, { file, locate });
+  return validateTopologySpec(value, { file, locate }, options.checks);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -31,7 +31,7 @@ export function loadTopology(file: string, options: TopologyOptions = {}): Topol
   const exports = requireModule(path.resolve(file), includes(TYPESCRIPT_EXTENSIONS, extension), file);
   const spec = topologyExport(exports, file);
   const value = options.release !== undefined ? { ...spec, release: options.release } : spec;
-  return validateTopologySpec(value, { file });
+  return validateTopologySpec(value, { file }, options.checks);
 }
 
 /**

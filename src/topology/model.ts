@@ -152,7 +152,7 @@ export interface CinderSpec {
   readonly backends?: readonly CinderBackend[];
   /** Size of the loopback LVM volume group Packstack creates, e.g. `20G`. @default "20G" */
   readonly lvmVolumeSize?: string;
-  /** NFS exports for the nfs backend, `host:/path`. @default [] */
+  /** NFS exports for the nfs backend, `address:/path`; Packstack takes IP addresses only (IPv6 in brackets). @default [] */
   readonly nfsMounts?: readonly string[];
 }
 export type Cinder = Required<CinderSpec>;
@@ -186,8 +186,11 @@ export type Toggle = Required<ToggleSpec>;
 export interface NovaSpec {
   /** @default true */
   readonly enabled?: boolean;
-  /** Virtualization type on compute hosts; `qemu` for nested labs without VT-x. @default "kvm" */
-  readonly libvirtType?: "kvm" | "qemu";
+  /**
+   * Virtualization type on compute hosts; `qemu` for nested labs without VT-x; `auto` leaves it
+   * to Packstack's default (qemu on virtual machines, kvm on bare metal). @default "kvm"
+   */
+  readonly libvirtType?: "kvm" | "qemu" | "auto";
 }
 export type Nova = Required<NovaSpec>;
 

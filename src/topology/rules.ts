@@ -558,7 +558,7 @@ export const RULES: readonly Rule[] = [
       const cinder = topology.services.cinder;
       const usesNfs = cinder.backends.includes("nfs");
       if (cinder.enabled && usesNfs && cinder.nfsMounts.length === 0) {
-        yield { path: ["services", "cinder", "backends", cinder.backends.indexOf("nfs")], message: "the nfs backend needs at least one export in nfsMounts", expected: "nfsMounts such as nfs.example.com:/export/cinder" };
+        yield { path: ["services", "cinder", "backends", cinder.backends.indexOf("nfs")], message: "the nfs backend needs at least one export in nfsMounts", expected: "nfsMounts such as 192.0.2.20:/export/cinder" };
       }
       if (!usesNfs && (spec.services?.cinder?.nfsMounts?.length ?? 0) > 0) {
         yield { path: ["services", "cinder", "nfsMounts"], message: "nfsMounts are set but nfs is not a Cinder backend", expected: "backends including nfs, or no nfsMounts" };

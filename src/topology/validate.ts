@@ -23,11 +23,18 @@ export interface SpecSource {
 export const BUILDER_SOURCE: SpecSource = { file: "<builder>" };
 
 /**
+ * A check of a later stage that validation runs too, after the rules found nothing, so that a
+ * description is never called valid and then refused downstream (the answer writer's checks:
+ * `answerFileCheck` in src/packstack). Topology never imports those stages: callers pass them.
+ */
+export type TopologyCheck = (spec: TopologySpec, topology: Topology) => readonly PendingIssue[];
+
+/**
  * The one road from a description to a {@link Topology}, for files and the builder alike:
  * JSON Schema, then defaults, then the cross-field rules. Throws {@link InventoryError} with
  * every issue found at the first stage that finds any.
  */
-export function validateTopologySpec(value: unknown, source: SpecSource = BUILDER_SOURCE): Topology {
+export function validateTopologySpec(value: unknown, source: SpecSource = BUILDER_SOURCE, checks: readonly TopologyCheck[] = []): Topology {
   const schema = checkSchema(value);
   let spec = value as TopologySpec;
   if (schema.issues.length > 0) {
@@ -41,6 +48,9 @@ export function validateTopologySpec(value: unknown, source: SpecSource = BUILDE
   const topology = resolveTopology(spec);
   const problems = [...schema.issues, ...ruleIssues(spec, topology)];
   if (problems.length > 0) throw new InventoryError(locateAll(problems, source));
+  // Later stages assume a description the rules accept.
+  const later = checks.flatMap((check) => check(spec, topology));
+  if (later.length > 0) throw new InventoryError(locateAll(later, source));
   return topology;
 }
 

@@ -153,18 +153,18 @@ describe("values from the topology", () => {
     expect(ok.values.CONFIG_KEYSTONE_REGION).toBe("Lab");
     expect(() =>
       generateAnswers(resolveTopology(spec({ packstack: { CONFIG_KEYSTONE_REGON: "Lab" } })), { secrets: new DeterministicSecretSource("t") }),
-    ).toThrow('t: packstack.CONFIG_KEYSTONE_REGON is not a parameter of Packstack 2024.2; did you mean "CONFIG_KEYSTONE_REGION"?');
+    ).toThrow('t: packstack.CONFIG_KEYSTONE_REGON: Packstack 2024.2 has no parameter CONFIG_KEYSTONE_REGON; did you mean "CONFIG_KEYSTONE_REGION"?');
     expect(() =>
       generateAnswers(resolveTopology(spec({ packstack: { CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO: "lots" } })), { secrets: new DeterministicSecretSource("t") }),
     ).toThrow(
-      "t: Packstack 2024.2 would reject the generated answer file (set by packstack.CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO): Parameter CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO failed validation: Given value is not a float: lots",
+      "t: packstack.CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO: Packstack 2024.2 would refuse the answer file: Parameter CONFIG_NOVA_SCHED_CPU_ALLOC_RATIO failed validation: Given value is not a float: lots",
     );
   });
 
   it("refuses what the release cannot do: linuxbridge and vmdk on 2025.1, sahara after 2023.2", () => {
     const secrets = new DeterministicSecretSource("t");
     expect(() => generateAnswers(resolveTopology(spec({ release: "2025.1", services: { neutron: { l2Agent: "linuxbridge" } } })), { secrets })).toThrow(
-      "t: Packstack 2025.1 would reject the generated answer file: Parameter CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS failed validation: Given value is not member of allowed values ['logger', 'test', 'openvswitch', 'arista', 'mlnx', 'l2population', 'sriovnicswitch', 'ovn']: linuxbridge",
+      "t: services.neutron.l2Agent: Packstack 2025.1 would refuse the answer file: Parameter CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS failed validation: Given value is not member of allowed values ['logger', 'test', 'openvswitch', 'arista', 'mlnx', 'l2population', 'sriovnicswitch', 'ovn']: linuxbridge",
     );
     expect(() => generateAnswers(resolveTopology(spec({ release: "2025.1", services: { cinder: { backends: ["vmdk"] } } })), { secrets })).toThrow(
       "Given value is not member of allowed values ['lvm', 'nfs', 'netapp', 'solidfire']: vmdk",

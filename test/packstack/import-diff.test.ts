@@ -29,7 +29,9 @@ describe("answers import", () => {
     expect(withoutSecrets(regenerated, release)).toEqual(withoutSecrets(original, release));
     expect(imported.spec.hosts).toEqual([{ name: "controller", address: "192.0.2.10", roles: ["controller", "network", "compute", "storage"] }]);
     expect(imported.spec.domain).toBe("example.com");
-    expect(imported.overrideKeys).toEqual(["CONFIG_NOVA_LIBVIRT_VIRT_TYPE"]);
+    // Packstack's own default (%{::default_hypervisor}) is the model's libvirtType auto, not an override.
+    expect(imported.overrideKeys).toEqual([]);
+    expect(imported.spec.services?.nova?.libvirtType).toBe("auto");
   });
 
   it.each(INVENTORIES)("a generated %s file imports back to the same values with no overrides", (name) => {

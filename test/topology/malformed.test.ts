@@ -82,7 +82,7 @@ const EXPECTED: Record<string, readonly string[]> = {
     "7:1: <yaml>: an inventory is one YAML document; this is the start of a second one",
   ],
   "nfs-without-mounts.yaml": [
-    "9:16: services.cinder.backends[0]: the nfs backend needs at least one export in nfsMounts (expected nfsMounts such as nfs.example.com:/export/cinder)",
+    "9:16: services.cinder.backends[0]: the nfs backend needs at least one export in nfsMounts (expected nfsMounts such as 192.0.2.20:/export/cinder)",
   ],
   "no-controller.yaml": [
     "4:3: hosts: no host has the controller role (expected exactly one host with role controller)",

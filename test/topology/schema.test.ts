@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ANSWER_RULES } from "../../src/packstack/answers";
 import { describe, expect, it } from "vitest";
 import schema from "../../schema/inventory.schema.json";
 import {
@@ -122,7 +123,9 @@ describe("inventory schema quality", () => {
 describe("inventories/README.md", () => {
   it("documents every cross-field rule", () => {
     const readme = readFileSync(join(__dirname, "..", "..", "inventories", "README.md"), "utf8");
-    const documented = [...readme.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
-    expect(documented).toEqual(RULES.map((rule) => rule.name));
+    const [rules = "", answerFile = ""] = readme.split(/^4\. The answer file/m);
+    const rows = (text: string) => [...text.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(rows(rules)).toEqual(RULES.map((rule) => rule.name));
+    expect(rows(answerFile).sort()).toEqual(Object.values(ANSWER_RULES).sort());
   });
 });
