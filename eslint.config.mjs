@@ -5,10 +5,11 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "providers/**", ".gen/**", "cdktf.out/**", "**/*.d.ts"] },
   {
-    files: ["src/**/*.ts", "stacks/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
+    files: ["src/**/*.ts", "stacks/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "bin/**/*.js"],
     languageOptions: {
       parser: tseslint.parser,
-      parserOptions: { project: "./tsconfig.test.json", tsconfigRootDir: import.meta.dirname },
+      // tsconfig.lint.json: the tests' project plus the zx scripts and benches (allowJs, unchecked).
+      parserOptions: { project: "./tsconfig.lint.json", tsconfigRootDir: import.meta.dirname },
     },
     plugins: { "@typescript-eslint": tseslint.plugin },
     linterOptions: { reportUnusedDisableDirectives: "off" },
