@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { Construct, TerraformLocal, TerraformStack, TerraformVariable, Token, type IConstruct } from "../cdktf";
 import { cloudPaths } from "../workspace";
 import { cloudsYamlEntries, findCloudsYaml } from "./clouds-yaml";
+import type { IProject } from "./interfaces";
 import { OpenstackProvider } from "./provider";
 import { addProblem } from "./validation";
 
@@ -43,6 +44,12 @@ export interface OpenStackCloudProps {
   readonly region?: string;
   /** Provider alias, for stacks that talk to two clouds. @default none (the default provider) */
   readonly alias?: string;
+  /**
+   * The project the entry's credentials are scoped to, when the stack makes resources for it:
+   * servers, ports and volumes land there, and synth checks that the networks and security
+   * groups they use belong to it or are shared. @default undefined: the entry's project, unknown at synth
+   */
+  readonly project?: IProject;
 }
 
 const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -76,9 +83,12 @@ export class OpenStackCloud extends Construct {
   readonly cloudsYamlVariable?: TerraformVariable;
   /** One line: which clouds.yaml and entry this stack uses, and how the file was found. */
   readonly credentialsSource: string;
+  /** See {@link OpenStackCloudProps.project}. */
+  readonly project?: IProject;
 
   constructor(scope: Construct, id: string, props: OpenStackCloudProps) {
     super(scope, id);
+    this.project = props.project;
     if (!ENTRY_NAME.test(props.cloud)) {
       addProblem(this, `cloud ${JSON.stringify(props.cloud)} is not a clouds.yaml entry name (letters, digits, . _ -)`);
     }

@@ -5,7 +5,10 @@
 export * from "./app";
 export * from "./cloud";
 export { cloudsYamlCandidates, findCloudsYaml } from "./clouds-yaml";
-export { addProblem, problemsOf } from "./validation";
+export { addProblem, problemsOf, readableName } from "./validation";
+export * from "./interfaces";
+export * from "./imported";
+export { ownershipProblems, owningProject, type Use } from "./ownership";
 export * from "./identity/domain";
 export * from "./identity/group";
 export * from "./identity/project";

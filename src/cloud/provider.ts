@@ -35,3 +35,13 @@ export { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instan
 export { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 export { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
 export { DataOpenstackComputeFlavorV2 } from "../../.gen/providers/openstack/data-openstack-compute-flavor-v2";
+export { DataOpenstackNetworkingSubnetV2 } from "../../.gen/providers/openstack/data-openstack-networking-subnet-v2";
+export { DataOpenstackNetworkingRouterV2 } from "../../.gen/providers/openstack/data-openstack-networking-router-v2";
+export { DataOpenstackNetworkingSecgroupV2 } from "../../.gen/providers/openstack/data-openstack-networking-secgroup-v2";
+export { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
+export { DataOpenstackIdentityProjectV3 } from "../../.gen/providers/openstack/data-openstack-identity-project-v3";
+export { DataOpenstackIdentityUserV3 } from "../../.gen/providers/openstack/data-openstack-identity-user-v3";
+export { DataOpenstackIdentityGroupV3 } from "../../.gen/providers/openstack/data-openstack-identity-group-v3";
+export { DataOpenstackComputeKeypairV2 } from "../../.gen/providers/openstack/data-openstack-compute-keypair-v2";
+export { DataOpenstackComputeServergroupV2 } from "../../.gen/providers/openstack/data-openstack-compute-servergroup-v2";
+export { ComputeVolumeAttachV2 } from "../../.gen/providers/openstack/compute-volume-attach-v2";

@@ -1,4 +1,4 @@
-import type { Construct, IConstruct } from "../cdktf";
+import { Token, type Construct, type IConstruct } from "../cdktf";
 import { RdoctlError } from "../errors";
 
 /**
@@ -47,4 +47,13 @@ export function validateAtSynth(scope: Construct, check: () => readonly string[]
 export function identifierFrom(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9_]/g, "_");
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
+}
+
+/**
+ * A resource's name for construct ids and messages: its name when the app knows it, else (an
+ * imported resource, whose name is read at plan time) its construct id or path.
+ */
+export function readableName(resource: { readonly name: string; readonly node: { readonly id: string; readonly path: string } }, use: "id" | "message" = "message"): string {
+  if (!Token.isUnresolved(resource.name)) return resource.name;
+  return use === "id" ? resource.node.id : resource.node.path;
 }

@@ -1,8 +1,9 @@
 import { Construct } from "../../cdktf";
-import type { Project } from "../identity/project";
 import { ComputeFlavorAccessV2, ComputeFlavorV2 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, addProblem } from "../validation";
+import { ImportedFlavor } from "../imported";
+import type { IFlavor, IProject } from "../interfaces";
+import { identifierFrom, addProblem, readableName } from "../validation";
 
 export interface FlavorProps {
   readonly name: string;
@@ -17,7 +18,7 @@ export interface FlavorProps {
   /** Public flavors are usable by every project; private ones by `projects` only. @default true */
   readonly isPublic?: boolean;
   /** Projects allowed to use a private flavor. @default [] */
-  readonly projects?: readonly Project[];
+  readonly projects?: readonly IProject[];
   /** e.g. `{ "hw:cpu_policy": "dedicated" }`. @default {} */
   readonly extraSpecs?: Readonly<Record<string, string>>;
   /** Fixed flavor id. @default a UUID Nova picks */
@@ -27,7 +28,17 @@ export interface FlavorProps {
 }
 
 /** A Nova flavor, public or private with per-project access. */
-export class Flavor extends Construct {
+export class Flavor extends Construct implements IFlavor {
+  /** A flavor the cloud has, by name. */
+  static fromName(scope: Construct, id: string, name: string): IFlavor {
+    return new ImportedFlavor(scope, id, { name });
+  }
+
+  /** A flavor the cloud has, by id. */
+  static fromId(scope: Construct, id: string, flavorId: string): IFlavor {
+    return new ImportedFlavor(scope, id, { id: flavorId });
+  }
+
   readonly resource: ComputeFlavorV2;
   readonly name: string;
   private readonly isPublic: boolean;
@@ -65,13 +76,13 @@ export class Flavor extends Construct {
   }
 
   /** Lets a project use this private flavor. */
-  grantAccess(project: Project): ComputeFlavorAccessV2 {
+  grantAccess(project: IProject): ComputeFlavorAccessV2 {
     if (this.isPublic) {
-      addProblem(this, `flavor ${this.name} is public; project access (${project.name}) applies to private flavors only (isPublic: false)`);
+      addProblem(this, `flavor ${this.name} is public; project access (${readableName(project)}) applies to private flavors only (isPublic: false)`);
     }
-    const link = linkId(this, `access-${identifierFrom(project.name)}`, project);
+    const link = linkId(this, `access-${identifierFrom(readableName(project, "id"))}`, project);
     if (link.exists) {
-      addProblem(this, `project ${project.name} is given access to flavor ${this.name} twice`);
+      addProblem(this, `project ${readableName(project)} is given access to flavor ${this.name} twice`);
       return this.node.findChild(link.id) as ComputeFlavorAccessV2;
     }
     return new ComputeFlavorAccessV2(this, link.id, {

@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Annotations, Construct } from "../../cdktf";
 import { ImagesImageV2 } from "../provider";
+import { ImportedImage } from "../imported";
+import type { IImage } from "../interfaces";
 import { addProblem } from "../validation";
 
 export const DISK_FORMATS = ["raw", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop", "qcow2", "aki", "ari", "ami"] as const;
@@ -51,7 +53,17 @@ export interface ImageProps {
 }
 
 /** A Glance image. */
-export class Image extends Construct {
+export class Image extends Construct implements IImage {
+  /** An image the cloud has: the most recent one with this name. */
+  static fromName(scope: Construct, id: string, name: string): IImage {
+    return new ImportedImage(scope, id, { name });
+  }
+
+  /** An image the cloud has, by id. */
+  static fromId(scope: Construct, id: string, imageId: string): IImage {
+    return new ImportedImage(scope, id, { id: imageId });
+  }
+
   readonly resource: ImagesImageV2;
   readonly name: string;
 

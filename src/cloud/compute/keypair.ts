@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import { Construct } from "../../cdktf";
 import { ComputeKeypairV2 } from "../provider";
 import { describeErrno, isErrnoException } from "../../errors";
+import { ImportedKeypair } from "../imported";
+import type { IKeypair } from "../interfaces";
 import { addProblem } from "../validation";
 
 export interface KeypairProps {
@@ -16,7 +18,12 @@ export interface KeypairProps {
 }
 
 /** A Nova keypair from an existing public key. */
-export class Keypair extends Construct {
+export class Keypair extends Construct implements IKeypair {
+  /** A keypair the cloud has (of the credentials' user), by name. */
+  static fromName(scope: Construct, id: string, name: string): IKeypair {
+    return new ImportedKeypair(scope, id, { name });
+  }
+
   readonly resource: ComputeKeypairV2;
   readonly name: string;
 

@@ -1,28 +1,26 @@
 import { Construct } from "../../cdktf";
 import { FloatingIp } from "../network/floating-ip";
+import type { IFlavor, IResource, IImage, IKeypair, INetwork, IProject, ISecurityGroup, IServerGroup, IVolume } from "../interfaces";
 import type { IExternalNetwork } from "../network/external-network-ref";
-import type { SecurityGroup } from "../network/security-group";
-import type { TenantNetwork } from "../network/tenant-network";
-import { ComputeInstanceV2, NetworkingPortV2 } from "../provider";
-import type { Volume } from "../storage/volume";
-import { addProblem } from "../validation";
-import type { Flavor } from "./flavor";
-import type { Image } from "./image";
-import type { Keypair } from "./keypair";
+import { ownershipProblems, owningProject, type Use } from "../ownership";
+import { ComputeInstanceV2, ComputeVolumeAttachV2, NetworkingPortV2 } from "../provider";
+import { addProblem, identifierFrom, readableName, validateAtSynth } from "../validation";
+import { linkId } from "../link-ids";
 
 /** One network interface of a server, made as a Neutron port the stack owns. */
 export interface PortSpec {
-  readonly network: TenantNetwork;
-  /** @default an address Neutron picks from the network's subnet */
+  /** A network of the stack or an imported one ({@link TenantNetwork.fromName}). */
+  readonly network: INetwork;
+  /** @default an address Neutron picks from the network's subnet (needs a network with a subnet) */
   readonly fixedIp?: string;
   /** Security groups of this port. @default [] (Neutron applies the project's `default` group) */
-  readonly securityGroups?: readonly SecurityGroup[];
+  readonly securityGroups?: readonly ISecurityGroup[];
 }
 
 /** A Nova block device mapping. */
 export interface BlockDeviceSpec {
   /** What the device is made from. */
-  readonly source: { readonly image: Image } | { readonly volume: Volume } | { readonly blank: true } | { readonly uuid: string; readonly type: "image" | "volume" | "snapshot" };
+  readonly source: { readonly image: IImage } | { readonly volume: IVolume } | { readonly blank: true } | { readonly uuid: string; readonly type: "image" | "volume" | "snapshot" };
   /** Size of the volume Nova creates; required for images copied to volumes and blank devices. */
   readonly sizeGb?: number;
   /** A Cinder volume, or local disk on the hypervisor. @default "volume" */
@@ -38,18 +36,28 @@ export interface BlockDeviceSpec {
 /** Everything that describes a server except its name: what a {@link VmGroup} repeats. */
 export interface ServerSpec {
   /** Boot image; omit when a block device with bootIndex 0 boots the server. */
-  readonly image?: Image | { readonly id: string } | { readonly name: string };
-  readonly flavor: Flavor | { readonly name: string };
+  readonly image?: IImage | { readonly id: string } | { readonly name: string };
+  readonly flavor: IFlavor | { readonly name: string };
   /** At least one. */
   readonly ports: readonly PortSpec[];
   /** @default no key (console or user data only) */
-  readonly keypair?: Keypair | string;
+  readonly keypair?: IKeypair | string;
   /** cloud-init user data. @default none */
   readonly userData?: string;
   /** @default [] */
   readonly blockDevices?: readonly BlockDeviceSpec[];
   /** Server group id (scheduler hint). @default none */
   readonly serverGroupId?: string;
+  /** Server group (scheduler hint), made here or imported; wins over serverGroupId. @default none */
+  readonly serverGroup?: IServerGroup;
+  /** Volumes attached after boot (compute_volume_attach_v2); more with {@link Server.attachVolume}. @default [] */
+  readonly volumes?: readonly IVolume[];
+  /**
+   * The project the server lands in. Nova creates it in the project of the credentials, so this
+   * declares that project (for the ownership checks at synth: its networks, security groups and
+   * volumes must belong to it or be shared). @default the stack's OpenStackCloud `project`, else unknown
+   */
+  readonly project?: IProject;
   /** @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
   /** @default the cloud's default zone */
@@ -65,8 +73,10 @@ export interface ServerProps extends ServerSpec {
 }
 
 /** A Nova server on ports the stack owns, with optional block devices and floating IP. */
-export class Server extends Construct {
+export class Server extends Construct implements IResource {
   readonly instance: ComputeInstanceV2;
+  readonly project?: IProject;
+  private readonly uses: Use[] = [];
   readonly ports: NetworkingPortV2[];
   readonly floatingIp?: FloatingIp;
   readonly name: string;
@@ -74,6 +84,8 @@ export class Server extends Construct {
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
     this.name = props.name;
+    this.project = owningProject(this, props.project);
+    validateAtSynth(this, () => ownershipProblems({ what: `server ${this.name}`, owner: this.project }, this.uses));
     if (props.ports.length === 0) addProblem(this, "a server needs at least one port");
     const blockDevices = props.blockDevices ?? [];
     const bootsFromDevice = blockDevices.some((d) => d.bootIndex === 0);
@@ -86,33 +98,39 @@ export class Server extends Construct {
 
     // Ports of our own rather than `network { uuid }`: security groups belong to ports, fixed
     // addresses are declared, and floating IPs can point at a port id known before boot.
-    this.ports = props.ports.map(
-      (port, index) =>
-        new NetworkingPortV2(this, `port-${index}`, {
-          name: `${props.name}-${port.network.name}`,
-          networkId: port.network.id,
-          adminStateUp: true,
-          fixedIp: [{ subnetId: port.network.subnet.id, ipAddress: port.fixedIp }],
-          securityGroupIds: port.securityGroups && port.securityGroups.length > 0 ? port.securityGroups.map((g) => g.id) : undefined,
-        }),
-    );
+    this.ports = props.ports.map((port, index) => {
+      this.uses.push({ kind: "network", resource: port.network });
+      for (const group of port.securityGroups ?? []) this.uses.push({ kind: "security group", resource: group });
+      const subnet = port.network.subnet;
+      if (!subnet && port.fixedIp !== undefined) {
+        addProblem(this, `port ${index}: fixedIp ${port.fixedIp} needs the network's subnet; import ${readableName(port.network)} with its subnet`);
+      }
+      return new NetworkingPortV2(this, `port-${index}`, {
+        name: `${props.name}-${readableName(port.network, "id")}`,
+        networkId: port.network.id,
+        adminStateUp: true,
+        fixedIp: subnet ? [{ subnetId: subnet.id, ipAddress: port.fixedIp }] : undefined,
+        securityGroupIds: port.securityGroups && port.securityGroups.length > 0 ? port.securityGroups.map((g) => g.id) : undefined,
+      });
+    });
 
     const image = props.image;
     this.instance = new ComputeInstanceV2(this, "instance", {
       name: props.name,
-      imageId: image === undefined ? undefined : "resource" in image || "id" in image ? image.id : undefined,
-      imageName: image !== undefined && "name" in image && !("resource" in image) ? image.name : undefined,
-      flavorId: "resource" in props.flavor ? props.flavor.id : undefined,
-      flavorName: "resource" in props.flavor ? undefined : props.flavor.name,
-      keyPair: props.keypair === undefined ? undefined : typeof props.keypair === "string" ? props.keypair : props.keypair.resource.name,
+      imageId: image !== undefined && "id" in image ? image.id : undefined,
+      imageName: image !== undefined && !("id" in image) ? image.name : undefined,
+      flavorId: "id" in props.flavor ? props.flavor.id : undefined,
+      flavorName: "id" in props.flavor ? undefined : props.flavor.name,
+      keyPair: props.keypair === undefined ? undefined : typeof props.keypair === "string" ? props.keypair : keypairName(props.keypair),
       userData: props.userData,
       availabilityZone: props.availabilityZone,
       metadata: props.metadata ? { ...props.metadata } : undefined,
       configDrive: props.configDrive,
       network: this.ports.map((port) => ({ port: port.id })),
       blockDevice: blockDevices.length > 0 ? blockDevices.map((d, i) => this.blockDevice(d, i)) : undefined,
-      schedulerHints: props.serverGroupId ? [{ group: props.serverGroupId }] : undefined,
+      schedulerHints: props.serverGroup ? [{ group: props.serverGroup.id }] : props.serverGroupId ? [{ group: props.serverGroupId }] : undefined,
     });
+    for (const volume of props.volumes ?? []) this.attachVolume(volume);
 
     if (props.floatingIp) {
       const first = props.ports[0];
@@ -129,6 +147,17 @@ export class Server extends Construct {
 
   get id(): string {
     return this.instance.id;
+  }
+
+  /** Attaches a volume after boot (compute_volume_attach_v2); the volume must live in the server's project. */
+  attachVolume(volume: IVolume): ComputeVolumeAttachV2 {
+    const link = linkId(this, `attach-${identifierFrom(readableName(volume, "id"))}`, volume);
+    if (link.exists) {
+      addProblem(this, `volume ${readableName(volume)} is attached twice`);
+      return this.node.findChild(link.id) as ComputeVolumeAttachV2;
+    }
+    this.uses.push({ kind: "volume", resource: volume });
+    return new ComputeVolumeAttachV2(this, link.id, { instanceId: this.id, volumeId: volume.id });
   }
 
   private blockDevice(spec: BlockDeviceSpec, index: number) {
@@ -164,4 +193,10 @@ export class Server extends Construct {
       volumeType: spec.volumeType,
     };
   }
+}
+
+/** A keypair's name as a reference when the stack makes it, so the server waits for it. */
+function keypairName(keypair: IKeypair): string {
+  const made = (keypair as { readonly resource?: { readonly name: string } }).resource;
+  return made ? made.name : keypair.name;
 }

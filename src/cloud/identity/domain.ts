@@ -1,5 +1,7 @@
 import { Construct } from "../../cdktf";
 import { IdentityProjectV3 } from "../provider";
+import { ImportedDomain } from "../imported";
+import type { IDomain } from "../interfaces";
 import { addProblem } from "../validation";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
 
@@ -15,7 +17,17 @@ export interface DomainProps {
  * A Keystone domain. The provider has no domain resource: Keystone treats a domain as a
  * project with `is_domain`, which openstack_identity_project_v3 can create.
  */
-export class Domain extends Construct {
+export class Domain extends Construct implements IDomain {
+  /** A domain the cloud has, by name. */
+  static fromName(scope: Construct, id: string, name: string): IDomain {
+    return new ImportedDomain(scope, id, { name });
+  }
+
+  /** A domain the cloud has, by id (`default` is Keystone's default domain). */
+  static fromId(scope: Construct, id: string, domainId: string): IDomain {
+    return new ImportedDomain(scope, id, { id: domainId });
+  }
+
   readonly resource: IdentityProjectV3;
   readonly name: string;
   readonly grants: Grant[] = [];

@@ -1,23 +1,28 @@
 import { Construct } from "../../cdktf";
 import { IdentityGroupV3, IdentityUserMembershipV3 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, addProblem } from "../validation";
-import type { Domain } from "./domain";
+import { identifierFrom, addProblem, readableName } from "../validation";
+import { ImportedGroup } from "../imported";
+import type { IDomain, IGroup, IUser } from "../interfaces";
 import type { IPrincipal } from "./role";
-import type { User } from "./user";
 
 export interface GroupProps {
   readonly name: string;
   /** @default the provider's default domain */
-  readonly domain?: Domain;
+  readonly domain?: IDomain;
   /** @default none */
   readonly description?: string;
   /** @default [] */
-  readonly members?: readonly User[];
+  readonly members?: readonly IUser[];
 }
 
 /** A Keystone group; grant roles to it like to a user. */
-export class Group extends Construct implements IPrincipal {
+export class Group extends Construct implements IPrincipal, IGroup {
+  /** A group the cloud has, by name (in `domain`, else the default domain). */
+  static fromName(scope: Construct, id: string, name: string, options: { readonly domain?: IDomain } = {}): IGroup {
+    return new ImportedGroup(scope, id, { name }, options);
+  }
+
   readonly kind = "group" as const;
   readonly resource: IdentityGroupV3;
   readonly name: string;
@@ -38,10 +43,10 @@ export class Group extends Construct implements IPrincipal {
     return this.resource.id;
   }
 
-  addMember(user: User): IdentityUserMembershipV3 {
-    const link = linkId(this, `member-${identifierFrom(user.name)}`, user);
+  addMember(user: IUser): IdentityUserMembershipV3 {
+    const link = linkId(this, `member-${identifierFrom(readableName(user, "id"))}`, user);
     if (link.exists) {
-      addProblem(this, `user ${user.name} is added to group ${this.name} twice`);
+      addProblem(this, `user ${readableName(user)} is added to group ${this.name} twice`);
       return this.node.findChild(link.id) as IdentityUserMembershipV3;
     }
     return new IdentityUserMembershipV3(this, link.id, {

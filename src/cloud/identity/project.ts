@@ -1,14 +1,15 @@
 import { Construct } from "../../cdktf";
 import { IdentityProjectV3 } from "../provider";
 import { addProblem } from "../validation";
-import type { Domain } from "./domain";
+import { ImportedProject } from "../imported";
+import type { IDomain, IProject } from "../interfaces";
 import { QuotaSet, type ProjectQuotas, type QuotaFill } from "./quotas";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
 
 export interface ProjectProps {
   readonly name: string;
   /** @default the provider's default domain (`default`) */
-  readonly domain?: Domain;
+  readonly domain?: IDomain;
   /** @default none */
   readonly description?: string;
   /** @default true */
@@ -22,10 +23,20 @@ export interface ProjectProps {
 }
 
 /** A Keystone project with optional quotas and a readable grant API. */
-export class Project extends Construct {
+export class Project extends Construct implements IProject {
+  /** A project the cloud has, by name (in `domain`, else the default domain). */
+  static fromName(scope: Construct, id: string, name: string, options: { readonly domain?: IDomain } = {}): IProject {
+    return new ImportedProject(scope, id, { name }, options);
+  }
+
+  /** A project the cloud has, by id. */
+  static fromId(scope: Construct, id: string, projectId: string): IProject {
+    return new ImportedProject(scope, id, { id: projectId });
+  }
+
   readonly resource: IdentityProjectV3;
   readonly name: string;
-  readonly domain?: Domain;
+  readonly domain?: IDomain;
   readonly quotas?: QuotaSet;
   readonly grants: Grant[] = [];
 
@@ -52,6 +63,10 @@ export class Project extends Construct {
 
   get id(): string {
     return this.resource.id;
+  }
+
+  get ownershipKey(): string {
+    return this.node.addr;
   }
 
   /** Gives `principal` the role on this project: `project.grant(user, "admin")`. */

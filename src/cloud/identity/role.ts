@@ -1,7 +1,7 @@
 import { Construct, TerraformStack } from "../../cdktf";
 import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, addProblem } from "../validation";
+import { identifierFrom, addProblem, readableName } from "../validation";
 
 /**
  * Something that can own a role assignment: a {@link User} or {@link Group} of the stack, or
@@ -75,15 +75,16 @@ export function grantOn(
   role: RoleRef,
 ): Grant {
   const roleName = role instanceof Role ? role.name : role;
+  const principalName = Construct.isConstruct(principal) ? readableName(principal as IPrincipal & Construct) : principal.name;
   const link = linkId(
     target,
-    `grant-${principal.kind}-${identifierFrom(principal.name)}-${identifierFrom(roleName)}`,
+    `grant-${principal.kind}-${identifierFrom(Construct.isConstruct(principal) ? readableName(principal as IPrincipal & Construct, "id") : principal.name)}-${identifierFrom(roleName)}`,
     // A principal made outside the stack (given by id) is told apart by that id.
     Construct.isConstruct(principal) ? principal : { outside: `${principal.kind} ${principal.id}` },
     role instanceof Role ? role : { outside: `role ${role}` },
   );
   if (link.exists) {
-    addProblem(target, `${principal.kind} ${principal.name} is granted role ${roleName} twice`);
+    addProblem(target, `${principal.kind} ${principalName} is granted role ${roleName} twice`);
     return { principal, role: roleName, resource: target.node.findChild(link.id) as IdentityRoleAssignmentV3 };
   }
   const resource = new IdentityRoleAssignmentV3(target, link.id, {

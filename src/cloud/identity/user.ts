@@ -1,8 +1,8 @@
 import { Construct, DataResource, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "../../cdktf";
 import { IdentityUserV3 } from "../provider";
 import { identifierFrom, addProblem } from "../validation";
-import type { Domain } from "./domain";
-import type { Project } from "./project";
+import { ImportedUser } from "../imported";
+import type { IDomain, IProject, IUser } from "../interfaces";
 import type { IPrincipal } from "./role";
 
 /**
@@ -25,9 +25,9 @@ export type UserPassword =
 export interface UserProps {
   readonly name: string;
   /** @default the provider's default domain */
-  readonly domain?: Domain;
+  readonly domain?: IDomain;
   /** Project the user lands in at login; still needs a grant there. @default none */
-  readonly defaultProject?: Project;
+  readonly defaultProject?: IProject;
   /** @default none */
   readonly description?: string;
   /** Stored in the user's `extra` (Keystone has no email field). @default none */
@@ -39,7 +39,17 @@ export interface UserProps {
 }
 
 /** A Keystone user. */
-export class User extends Construct implements IPrincipal {
+export class User extends Construct implements IPrincipal, IUser {
+  /** A user the cloud has, by name (in `domain`, else the default domain). */
+  static fromName(scope: Construct, id: string, name: string, options: { readonly domain?: IDomain } = {}): IUser {
+    return new ImportedUser(scope, id, { name }, options);
+  }
+
+  /** A user the cloud has, by id (taken as is: Keystone's user data source has no id filter). */
+  static fromId(scope: Construct, id: string, userId: string): IUser {
+    return new ImportedUser(scope, id, { id: userId });
+  }
+
   readonly kind = "user" as const;
   readonly resource: IdentityUserV3;
   readonly name: string;

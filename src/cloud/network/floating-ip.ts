@@ -1,13 +1,14 @@
 import { Annotations, Aspects, Construct, dependable } from "../../cdktf";
 import { NetworkingFloatingipAssociateV2, NetworkingFloatingipV2 } from "../provider";
 import type { IExternalNetwork } from "./external-network-ref";
-import type { TenantNetwork } from "./tenant-network";
+import type { INetwork } from "../interfaces";
+import { readableName } from "../validation";
 
 export interface FloatingIpProps {
   /** Network the address comes from. */
   readonly pool: IExternalNetwork;
   /** Port to associate, and the tenant network it sits on. @default allocate only */
-  readonly attachTo?: { readonly portId: string; readonly network: TenantNetwork };
+  readonly attachTo?: { readonly portId: string; readonly network: INetwork };
   /** @default none */
   readonly description?: string;
 }
@@ -49,7 +50,7 @@ export class FloatingIp extends Construct {
           done = true;
           if (network.routerInterfaces.length === 0) {
             Annotations.of(this).addWarning(
-              `network ${network.name} has no router interface in this stack; the association fails unless a router outside the stack connects it to the external network`,
+              `network ${readableName(network)} has no router interface in this stack; the association fails unless a router outside the stack connects it to the external network`,
             );
           }
           association.dependsOn = [...(association.dependsOn ?? []), ...network.routerInterfaces.map((i) => dependable(i))];

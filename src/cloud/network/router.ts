@@ -1,10 +1,11 @@
 import { Construct } from "../../cdktf";
-import type { Project } from "../identity/project";
+import { ImportedRouter, type ScopedLookupOptions } from "../imported";
+import type { INetwork, IProject, IRouter } from "../interfaces";
 import { NetworkingRouterInterfaceV2, NetworkingRouterV2 } from "../provider";
 import { linkId } from "../link-ids";
-import { identifierFrom, addProblem } from "../validation";
+import { ownershipProblems, owningProject } from "../ownership";
+import { identifierFrom, addProblem, readableName, validateAtSynth } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
-import type { TenantNetwork } from "./tenant-network";
 
 export interface RouterProps {
   readonly name: string;
@@ -13,19 +14,31 @@ export interface RouterProps {
   /** Source NAT on the gateway (admin only to change). @default the cloud's default (true) */
   readonly enableSnat?: boolean;
   /** Networks to attach now; more with {@link Router.addInterface}. @default [] */
-  readonly interfaces?: readonly TenantNetwork[];
+  readonly interfaces?: readonly INetwork[];
   /** @default the provider's project */
-  readonly project?: Project;
+  readonly project?: IProject;
 }
 
 /** A Neutron router with an external gateway and interfaces on tenant subnets. */
-export class Router extends Construct {
+export class Router extends Construct implements IRouter {
+  /** A router the cloud has, by name. */
+  static fromName(scope: Construct, id: string, name: string, options: ScopedLookupOptions = {}): IRouter {
+    return new ImportedRouter(scope, id, { name }, options);
+  }
+
+  /** A router the cloud has, by id. */
+  static fromId(scope: Construct, id: string, routerId: string, options: ScopedLookupOptions = {}): IRouter {
+    return new ImportedRouter(scope, id, { id: routerId }, options);
+  }
+
   readonly resource: NetworkingRouterV2;
   readonly name: string;
+  readonly project?: IProject;
 
   constructor(scope: Construct, id: string, props: RouterProps) {
     super(scope, id);
     this.name = props.name;
+    this.project = props.project;
     this.resource = new NetworkingRouterV2(this, "router", {
       name: props.name,
       externalNetworkId: props.externalNetwork?.id,
@@ -46,11 +59,17 @@ export class Router extends Construct {
   }
 
   /** Attaches the network's subnet and records the interface on the network for floating IPs. */
-  addInterface(network: TenantNetwork): NetworkingRouterInterfaceV2 {
-    const link = linkId(this, `interface-${identifierFrom(network.name)}`, network);
+  addInterface(network: INetwork): NetworkingRouterInterfaceV2 | undefined {
+    const link = linkId(this, `interface-${identifierFrom(readableName(network, "id"))}`, network);
     if (link.exists) {
-      addProblem(this, `network ${network.name} is attached twice`);
+      addProblem(this, `network ${readableName(network)} is attached twice`);
       return this.node.findChild(link.id) as NetworkingRouterInterfaceV2;
+    }
+    const owner = owningProject(this, this.project);
+    validateAtSynth(this, () => ownershipProblems({ what: `router ${this.name}`, owner }, [{ kind: "network", resource: network }]));
+    if (!network.subnet) {
+      addProblem(this, `network ${network.node.path} has no subnet to attach; import it with its subnet (TenantNetwork.fromName(…, { subnet: "…" }))`);
+      return undefined;
     }
     const attachment = new NetworkingRouterInterfaceV2(this, link.id, {
       routerId: this.id,

@@ -1,6 +1,7 @@
 import { Construct } from "../../cdktf";
 import presets from "../data/security-group-presets.json";
-import type { Project } from "../identity/project";
+import { ImportedSecurityGroup, type ScopedLookupOptions } from "../imported";
+import type { IProject, ISecurityGroup } from "../interfaces";
 import { NetworkingSecgroupRuleV2, NetworkingSecgroupV2 } from "../provider";
 import { addProblem } from "../validation";
 import { parseCidr, prefixIssue } from "../../topology/net";
@@ -19,7 +20,7 @@ export interface SecurityGroupRuleSpec {
   /** Peer addresses. @default everywhere ("0.0.0.0/0" or "::/0") unless remoteGroup is set */
   readonly remoteCidr?: string;
   /** Peer security group; `"self"` for members of this group. Excludes remoteCidr. */
-  readonly remoteGroup?: SecurityGroup | "self";
+  readonly remoteGroup?: ISecurityGroup | "self";
   /** @default from remoteCidr, else "IPv4" */
   readonly ethertype?: "IPv4" | "IPv6";
   /** @default none */
@@ -42,13 +43,24 @@ export interface SecurityGroupProps {
    */
   readonly deleteDefaultRules?: boolean;
   /** @default the provider's project */
-  readonly project?: Project;
+  readonly project?: IProject;
 }
 
 /** A Neutron security group from presets and custom rules. */
-export class SecurityGroup extends Construct {
+export class SecurityGroup extends Construct implements ISecurityGroup {
+  /** A security group the cloud has, by name (give `project` where several projects have one of that name, `default` say). */
+  static fromName(scope: Construct, id: string, name: string, options: ScopedLookupOptions = {}): ISecurityGroup {
+    return new ImportedSecurityGroup(scope, id, { name }, options);
+  }
+
+  /** A security group the cloud has, by id. */
+  static fromId(scope: Construct, id: string, groupId: string, options: ScopedLookupOptions = {}): ISecurityGroup {
+    return new ImportedSecurityGroup(scope, id, { id: groupId }, options);
+  }
+
   readonly resource: NetworkingSecgroupV2;
   readonly name: string;
+  readonly project?: IProject;
   private readonly projectId?: string;
   private ruleCount = 0;
   private ownRuleCount = 0;
@@ -56,6 +68,7 @@ export class SecurityGroup extends Construct {
   constructor(scope: Construct, id: string, props: SecurityGroupProps) {
     super(scope, id);
     this.name = props.name;
+    this.project = props.project;
     this.projectId = props.project?.id;
     this.resource = new NetworkingSecgroupV2(this, "group", {
       name: props.name,

@@ -1,5 +1,6 @@
 import { Construct, type ITerraformDependable } from "../../cdktf";
-import type { Project } from "../identity/project";
+import { ImportedNetwork, type Lookup, type NetworkLookupOptions } from "../imported";
+import type { INetwork, IProject } from "../interfaces";
 import { ipVersion, subnetAddressIssues } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
 import { addProblem } from "../validation";
@@ -17,7 +18,7 @@ export interface TenantNetworkProps {
   /** @default the whole CIDR minus network, broadcast and gateway */
   readonly allocationPool?: { readonly start: string; readonly end: string };
   /** Owner project, for an admin building networks for others. @default the provider's project */
-  readonly project?: Project;
+  readonly project?: IProject;
   /** @default the cloud's default (1442 on Geneve, 1450 on VXLAN) */
   readonly mtu?: number;
   /** @default false */
@@ -31,10 +32,26 @@ export interface TenantNetworkProps {
  * ports: servers' ports reference the subnet, so Terraform replaces them too, but ports made
  * outside this stack block the apply and must be removed first.
  */
-export class TenantNetwork extends Construct {
+export class TenantNetwork extends Construct implements INetwork {
+  /**
+   * A network the cloud has, by name: made by another stack or by hand. Give `subnet` to attach
+   * it to a router or to pin fixed addresses, and `project` when it belongs to another project
+   * (searched there, and checked against the servers that join it).
+   */
+  static fromName(scope: Construct, id: string, name: string, options: Omit<NetworkLookupOptions, "subnet"> & { readonly subnet?: Lookup | string } = {}): INetwork {
+    return new ImportedNetwork(scope, id, { name }, { ...options, subnet: typeof options.subnet === "string" ? { name: options.subnet } : options.subnet });
+  }
+
+  /** A network the cloud has, by id; see {@link fromName}. */
+  static fromId(scope: Construct, id: string, networkId: string, options: Omit<NetworkLookupOptions, "subnet"> & { readonly subnet?: Lookup | string } = {}): INetwork {
+    return new ImportedNetwork(scope, id, { id: networkId }, { ...options, subnet: typeof options.subnet === "string" ? { name: options.subnet } : options.subnet });
+  }
+
   readonly network: NetworkingNetworkV2;
   readonly subnet: NetworkingSubnetV2;
   readonly name: string;
+  readonly project?: IProject;
+  readonly shared: boolean;
   /**
    * Router interfaces on this network's subnet, filled by {@link Router.addInterface}. Floating
    * IP associations on ports of this network depend on them; see {@link FloatingIp}.
@@ -44,6 +61,8 @@ export class TenantNetwork extends Construct {
   constructor(scope: Construct, id: string, props: TenantNetworkProps) {
     super(scope, id);
     this.name = props.name;
+    this.project = props.project;
+    this.shared = props.shared ?? false;
     for (const issue of subnetAddressIssues(props)) addProblem(this, `${issue.field}: ${issue.message} (expected ${issue.expected})`);
     for (const server of props.dnsNameservers ?? []) {
       if (ipVersion(server) === undefined) {

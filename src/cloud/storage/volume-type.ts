@@ -1,5 +1,7 @@
 import { Construct } from "../../cdktf";
 import { BlockstorageVolumeTypeV3 } from "../provider";
+import { ImportedVolumeType } from "../imported";
+import type { IVolumeType } from "../interfaces";
 import { addProblem } from "../validation";
 
 export interface VolumeTypeProps {
@@ -18,7 +20,12 @@ export interface VolumeTypeProps {
 }
 
 /** A Cinder volume type. */
-export class VolumeType extends Construct {
+export class VolumeType extends Construct implements IVolumeType {
+  /** A volume type the cloud has, by name (volumes take the name; the provider has no data source for types). */
+  static fromName(scope: Construct, id: string, name: string): IVolumeType {
+    return new ImportedVolumeType(scope, id, name);
+  }
+
   readonly resource: BlockstorageVolumeTypeV3;
   readonly name: string;
 
