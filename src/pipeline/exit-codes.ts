@@ -3,7 +3,10 @@ import table from "./data/exit-codes.json";
 
 export type Outcome = Exclude<keyof typeof table, "//">;
 
-export const EXIT_CODES: Readonly<Record<Outcome, { readonly code: number; readonly meaning: string }>> = table;
+/** The table without its comment entry. */
+export const EXIT_CODES: Readonly<Record<Outcome, { readonly code: number; readonly meaning: string }>> = Object.fromEntries(
+  Object.entries(table).filter(([key]) => key !== "//"),
+) as Record<Outcome, { code: number; meaning: string }>;
 
 export function exitCode(outcome: Outcome): number {
   return EXIT_CODES[outcome].code;
