@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, beforeAll } from "vitest";
+import { answerFileCheck } from "../../src/packstack/answers";
 import { InventoryError, loadInventory } from "../../src/topology";
 
 /**
@@ -81,6 +82,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   "multiple-documents.yaml": [
     "7:1: <yaml>: an inventory is one YAML document; this is the start of a second one",
   ],
+  "nfs-host-name.yaml": [
+    "11:16: services.cinder.nfsMounts: Packstack 2025.1 would refuse the answer file: Parameter CONFIG_CINDER_NFS_MOUNTS failed validation: The nfs export [nfs.example.com:/export/cinder] is not a valid export - use squares around ipv6 addresses -.",
+  ],
   "nfs-without-mounts.yaml": [
     "9:16: services.cinder.backends[0]: the nfs backend needs at least one export in nfsMounts (expected nfsMounts such as 192.0.2.20:/export/cinder)",
   ],
@@ -96,6 +100,10 @@ const EXPECTED: Record<string, readonly string[]> = {
   ],
   "ovs-bridge-interface-unmapped.yaml": [
     "11:16: services.neutron.bridgeInterfaces[\"br-vlan\"]: bridge \"br-vlan\" is not the target of any bridge mapping (expected a bridge of bridgeMappings (br-ex))",
+  ],
+  "packstack-override-owned.yaml": [
+    "12:28: packstack.CONFIG_NEUTRON_L2_AGENT: CONFIG_NEUTRON_L2_AGENT is written from services.neutron.l2Agent; an override would bypass the checks that keep it consistent with the rest of the model (expected services.neutron.l2Agent instead of packstack.CONFIG_NEUTRON_L2_AGENT)",
+    "13:29: packstack.CONFIG_KEYSTONE_ADMIN_PW: CONFIG_KEYSTONE_ADMIN_PW is a password or key: in packstack: it would sit in plain text in the inventory (and in git) (expected no value here; store it with `rdoctl secrets set INVENTORY CONFIG_KEYSTONE_ADMIN_PW` (the cloud's secrets store, mode 0600))",
   ],
   "packstack-override-not-string.yaml": [
     "8:27: packstack.CONFIG_SERVICE_WORKERS: 4 is an integer (expected a string)",
@@ -188,9 +196,10 @@ function compiledIsStale(): boolean {
   });
 }
 
+/** As `rdoctl validate` reads a file: the answer writer's checks included. */
 function issuesOf(file: string): InventoryError {
   try {
-    loadInventory(file);
+    loadInventory(file, { checks: [answerFileCheck] });
   } catch (err) {
     if (err instanceof InventoryError) return err;
     throw err;
@@ -247,6 +256,8 @@ describe("rdoctl validate (compiled CLI)", () => {
     "many-problems.yaml",
     "typo-and-rules.yaml",
     "empty.yaml",
+    "packstack-override-owned.yaml",
+    "nfs-host-name.yaml",
   ])("%s: exit 1, the issues on stderr, no stack trace", (name) => {
     const file = `test/topology/malformed/${name}`;
     const result = run(file);

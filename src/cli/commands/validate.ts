@@ -13,7 +13,8 @@ export function registerValidateCommand(program: Command): void {
     .option("--json", "print the result as JSON on stdout")
     .option("--release <release>", "check against this release instead of the inventory's (e.g. before an upgrade)")
     .action(async (inventory: string, options: ValidateOptions) => {
-      const { loadTopology } = await import("../../topology/load.js");
+      // The answer writer's checks too (loadCloud), so validate never passes what answers refuses.
+      const { loadCloud } = await import("../../packstack/answers.js");
       const { InventoryError } = await import("../../topology/issues.js");
       const { hostForRole, releaseNamed, releaseNamesList } = await import("../../topology/model.js");
       const { RdoctlError } = await import("../../errors.js");
@@ -23,7 +24,7 @@ export function registerValidateCommand(program: Command): void {
         throw new RdoctlError(`--release ${options.release}: not a release rdoctl supports (${releaseNamesList()})`, 2, "usage");
       }
       try {
-        const topology = loadTopology(inventory, release ? { release } : {});
+        const topology = loadCloud(inventory, release ? { release } : {});
         const controller = hostForRole(topology, "controller");
         const ext = topology.externalNetwork;
         const summary = {
