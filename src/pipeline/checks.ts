@@ -146,9 +146,13 @@ export async function checkCloud(input: CheckInput): Promise<{ results: CheckRes
     .sort((a, b) => a.service.localeCompare(b.service));
 
   // Identity: every user with a known password, against every project of the stacks.
-  const domains = new Map(resourcesOf(input.states, "openstack_identity_domain_v3").map((d) => [d.values.id as string, d.values.name as string]));
+  // Keystone keeps a domain as a project with is_domain (the provider has no domain resource).
+  const allProjects = resourcesOf(input.states, "openstack_identity_project_v3");
+  const domains = new Map(allProjects.filter((p) => p.values.is_domain === true).map((d) => [d.values.id as string, d.values.name as string]));
   const domainName = (id: unknown) => (typeof id === "string" && domains.get(id)) || "Default";
-  const projects = resourcesOf(input.states, "openstack_identity_project_v3").map((p) => ({ id: p.values.id as string, name: p.values.name as string, domain: domainName(p.values.domain_id) }));
+  const projects = allProjects
+    .filter((p) => p.values.is_domain !== true)
+    .map((p) => ({ id: p.values.id as string, name: p.values.name as string, domain: domainName(p.values.domain_id) }));
   const roleNames = new Map(resourcesOf(input.states, "openstack_identity_role_v3", "data").map((r) => [r.values.id as string, r.values.name as string]));
   for (const r of resourcesOf(input.states, "openstack_identity_role_v3")) roleNames.set(r.values.id as string, r.values.name as string);
   const assignments = resourcesOf(input.states, "openstack_identity_role_assignment_v3").map((a) => a.values);
