@@ -1,0 +1,58 @@
+// One line per deploy failure, naming stack, resource (and construct) and what to do.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diagnoseDeploy, formatDeployProblem } from "../../src/cloud/deploy-diagnosis";
+
+/** A terraform diagnostic as cdktf prints it for a stack: the first line carries the stack's name. */
+function framed(stack: string, error: string, address?: string, detail: string[] = []): string {
+  const pad = " ".repeat(stack.length + 2);
+  return [
+    `${pad}╷`,
+    `${stack}  │ Error: ${error}`,
+    `${pad}│ `,
+    ...(address ? [`${pad}│   with ${address},`, `${pad}│   on cdk.tf.json line 12, in resource:`] : []),
+    ...detail.map((line) => `${pad}│ ${line}`),
+    `${pad}╵`,
+  ].join("\n");
+}
+
+describe("diagnoseDeploy", () => {
+  it("an unreachable auth URL, as cdktf deploy printed it (captured): one line for the stack, however many resources failed", () => {
+    const output = readFileSync(join(__dirname, "fixtures", "deploy-unreachable.txt"), "utf8");
+    const problems = diagnoseDeploy(output, { cloudEntry: "all-in-one", cloudsYaml: "/tmp/clouds.yaml" });
+    expect(problems.map(formatDeployProblem)).toEqual([
+      "deploy identity: data.openstack_identity_role_v3.openstack-role-lookups_admin_380435D6 (openstack-role-lookups/admin): cannot reach http://127.0.0.1:9 (connection refused); check auth_url of clouds.yaml entry all-in-one in /tmp/clouds.yaml and that the cloud is up, then deploy again",
+    ]);
+  });
+
+  it("a refused login", () => {
+    const output = framed("lab-basics", "Error creating OpenStack networking client: Authentication failed", "openstack_networking_network_v2.external_network_1 (lab-basics/external/network)");
+    expect(diagnoseDeploy(output, { cloudEntry: "lab" }).map(formatDeployProblem)).toEqual([
+      "deploy lab-basics: openstack_networking_network_v2.external_network_1 (lab-basics/external/network): the cloud refused the credentials (HTTP 401); check username, password, user domain and project of clouds.yaml entry lab, then deploy again",
+    ]);
+  });
+
+  it("a quota too small, a service the cloud lacks and a name taken, each at its resource", () => {
+    const output = [
+      framed("app-template", 'Error creating OpenStack server: Quota exceeded for instances: Requested 1, but already used 10 of 10 instances', "openstack_compute_instance_v2.web_1 (app-template/web/server-1)"),
+      framed("app-template", "Error creating OpenStack orchestration client: No suitable endpoint could be found in the service catalog.", "openstack_orchestration_stack_v1.web-heat_stack (app-template/web-heat/stack)"),
+      framed("lab-basics", 'Error creating openstack_compute_flavor_v2 m1.tiny: Expected HTTP response code [200] when accessing [POST http://10.0.0.2:8774/v2.1/flavors], but got 409 instead: {"conflictingRequest": {"code": 409, "message": "Flavor with name m1.tiny already exists."}}', "openstack_compute_flavor_v2.flavor-m1-tiny (lab-basics/flavor-m1-tiny/flavor)"),
+    ].join("\n");
+    expect(diagnoseDeploy(output).map((p) => [p.stack, p.address, p.kind])).toEqual([
+      ["app-template", "openstack_compute_instance_v2.web_1", "quota"],
+      ["app-template", "openstack_orchestration_stack_v1.web-heat_stack", "missing-service"],
+      ["lab-basics", "openstack_compute_flavor_v2.flavor-m1-tiny", "conflict"],
+    ]);
+    const lines = diagnoseDeploy(output).map(formatDeployProblem);
+    expect(lines[0]).toContain("the project's quota is too small (instances)");
+    expect(lines[1]).toContain("the cloud has no Heat (orchestration) endpoint; install it (services.heat.enabled: true in the topology)");
+  });
+
+  it("anything else: the error's own summary, still one line", () => {
+    const output = framed("identity", "Invalid value", "openstack_identity_user_v3.user-ahmed_user (identity/user-ahmed/user)", ["The name must be unique."]);
+    expect(diagnoseDeploy(output).map(formatDeployProblem)).toEqual([
+      "deploy identity: openstack_identity_user_v3.user-ahmed_user (identity/user-ahmed/user): Invalid value: The name must be unique.; see the deploy output above",
+    ]);
+  });
+});
