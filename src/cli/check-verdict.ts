@@ -21,7 +21,8 @@ export function checkVerdict(result: CheckResult, file: string): CheckVerdict {
   const packstack = `Packstack ${result.release}`;
   if (!result.accepted) {
     const others = result.errors.length - (result.packstackError !== undefined && result.errors.length > 0 ? 1 : 0);
-    const why = result.packstackError !== undefined ? `: ${result.packstackError}` : "";
+    // Packstack's message may span lines (configparser quotes the offending line): keep one.
+    const why = result.packstackError !== undefined ? `: ${result.packstackError.replace(/\s*\n\s*/g, " ")}` : "";
     return { exitCode: 1, text: `${packstack} would reject ${file}${why}${others > 0 ? ` (and ${plural(others, "other problem")})` : ""}` };
   }
   if (result.errors.length > 0) {

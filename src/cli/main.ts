@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { fileSystemError, isErrnoException, RdoctlError } from "../errors";
+import { closest } from "../topology/did-you-mean";
 import { registerAnswersCommands } from "./commands/answers";
 import { registerCheckCommand } from "./commands/check";
 import { registerDoctorCommand } from "./commands/doctor";
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description("Infrastructure-as-code for RDO/Packstack OpenStack clouds")
     .version(version)
     // main() prints a usage error itself: one line, the command's usage and a hint, not the help.
-    .configureOutput({ outputError: () => undefined })
+    .configureOutput({ outputError: () => undefined, writeErr: () => undefined })
     // Options after a subcommand belong to it (`answers check F --release R` is check's --release).
     .enablePositionalOptions()
     .exitOverride();
@@ -45,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     // --help and --version arrive here too, with exit code 0.
     if (err instanceof CommanderError && err.exitCode === 0) return EXIT.ok;
-    return reportFailure(err, commandOf(program, argv), wantsJson(argv));
+    return reportFailure(err, commandOf(program, argv), wantsJson(argv), argv);
   }
 }
 
@@ -82,11 +83,23 @@ interface Failure {
   readonly issues: readonly CliIssue[];
 }
 
-function describeFailure(err: unknown, command: Command): Failure {
+/** `answers chekc F` reads as too many arguments for `answers`: say which subcommand was meant. */
+function subcommandHint(err: CommanderError, command: Command, argv: readonly string[]): string {
+  if (err.code !== "commander.excessArguments" || command.commands.length === 0) return "";
+  const names = command.commands.map((c) => c.name());
+  const typed = argv.slice(argv.indexOf(command.name()) + 1).find((arg) => !arg.startsWith("-"));
+  const meant = typed === undefined ? undefined : closest(typed, names);
+  return meant ? ` (did you mean \`${commandName(command)} ${meant}\`?)` : "";
+}
+
+function describeFailure(err: unknown, command: Command, argv: readonly string[]): Failure {
   const name = commandName(command);
   if (err instanceof CommanderError) {
     // Commander's text: "error: unknown option '--jsno'\n(Did you mean --json?)".
-    const message = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+    const message =
+      err.code === "commander.help"
+        ? `give a command: ${command.commands.map((c) => c.name()).join(", ")}`
+        : err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ") + subcommandHint(err, command, argv);
     return {
       exitCode: EXIT.usage,
       text: `rdoctl${name ? ` ${name}` : ""}: ${message}\n${usageLine(command)}`,
@@ -118,8 +131,8 @@ function describeFailure(err: unknown, command: Command): Failure {
   };
 }
 
-function reportFailure(err: unknown, command: Command, json: boolean): number {
-  const failure = describeFailure(err, command);
+function reportFailure(err: unknown, command: Command, json: boolean, argv: readonly string[]): number {
+  const failure = describeFailure(err, command, argv);
   process.stderr.write(failure.text);
   if (json) writeEnvelope(commandName(command) || "rdoctl", failure.exitCode, failure.issues);
   return failure.exitCode;

@@ -38,6 +38,7 @@ export const EXIT = {
   ok: 0,
   failed: 1,
   usage: 2,
+  // 3-6: the stage where `rdoctl up`/`down` stopped (src/pipeline/data/exit-codes.json).
   internal: 70,
   interrupted: 130,
 } as const;

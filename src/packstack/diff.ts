@@ -74,7 +74,7 @@ function secretKeys(): Set<string> {
 
 function readValues(text: string, name: string): Map<string, string> {
   const doc = parseIni(text, name);
-  if (doc.fatal) throw new RdoctlError(`${name}: not readable as an answer file: ${doc.fatal}`);
+  if (doc.fatal) throw new RdoctlError(`${name}: not readable as an answer file: ${doc.fatal.replace(/\s*\n\s*/g, " ")}`);
   const general = doc.sections.get("general");
   if (!general) throw new RdoctlError(`${name}: no [general] section`);
   return new Map([...general.entries.values()].map((e) => [e.key.toUpperCase(), e.value] as const));

@@ -268,7 +268,8 @@ function buildSpec(catalog: LoadedCatalog, get: (key: string) => string, name: s
 export function importAnswerFile(text: string, options: ImportOptions = {}): ImportResult {
   const source = options.source ?? "<answer file>";
   const doc = parseIni(text, source);
-  if (doc.fatal) throw new RdoctlError(`${source}: Packstack cannot read this file: ${doc.fatal}`);
+  // configparser's message spans lines (file, line, the raw text): one line for the operator.
+  if (doc.fatal) throw new RdoctlError(`${source}: Packstack cannot read this file: ${doc.fatal.replace(/\s*\n\s*/g, " ")}`);
   const release = options.release ?? detectRelease(text);
   const verdict = checkAnswerFile(text, release, { source, allowUnknown: true });
   if (!verdict.accepted) {
