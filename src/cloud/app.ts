@@ -44,7 +44,16 @@ export function synthesizeApp(app: App, build: (app: App) => void = () => undefi
  * ```
  */
 export function runApp(build: (app: App) => void, app: App = new App()): readonly string[] {
-  const problems = synthesizeApp(app, build);
+  let problems: string[];
+  try {
+    problems = synthesizeApp(app, build);
+  } catch (err) {
+    // Not a problem a construct recorded: a construct id used twice, a mistake cdktf itself
+    // throws for, or a bug. One line still; the trace only when asked for.
+    const message = err instanceof Error ? err.message.split("\n", 1)[0] : String(err);
+    problems = [`${message} (RDOCTL_DEBUG=1 shows where)`];
+    if (process.env.RDOCTL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
   for (const problem of problems) process.stderr.write(`rdoctl: ${problem}\n`);
   if (problems.length > 0) {
     process.exitCode = 1;

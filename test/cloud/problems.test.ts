@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { App, TerraformStack, Testing } from "../../src/cdktf";
 import * as cloud from "../../src/cloud";
 import { ExternalNetwork, Image, OpenStackCloud, SecurityGroup, TenantNetwork, Volume, synthesizeApp } from "../../src/cloud";
@@ -91,6 +91,27 @@ describe("construct problems are collected and reported all at once", () => {
       "two/img: checksum abc is not an MD5 digest (32 lowercase hex digits)",
       "two/img: image URL ftp://h/x is not an http(s) URL",
     ]);
+  });
+
+  it("runApp reports what cdktf itself throws (a construct id used twice) as one line, not a stack trace", () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const exitCode = process.exitCode;
+    try {
+      cloud.runApp((a) => {
+        const stack = new TerraformStack(a, "one");
+        new Volume(stack, "vol", { name: "a", sizeGb: 1 });
+        new Volume(stack, "vol", { name: "b", sizeGb: 1 });
+      }, Testing.app());
+      expect(process.exitCode).toBe(1);
+    } finally {
+      spy.mockRestore();
+      process.exitCode = exitCode;
+    }
+    expect(lines).toEqual([expect.stringMatching(/^rdoctl: There is already a Construct with name 'vol' in TerraformStack \[one\] \(RDOCTL_DEBUG=1 shows where\)\n$/)]);
   });
 
   it("the library exports the reporting an own cdktf app needs", () => {
