@@ -5,6 +5,7 @@ import type {
   IGroup,
   IImage,
   IKeypair,
+  IPort,
   INetwork,
   IProject,
   IRouter,
@@ -23,6 +24,7 @@ import {
   DataOpenstackIdentityUserV3,
   DataOpenstackImagesImageV2,
   DataOpenstackNetworkingNetworkV2,
+  DataOpenstackNetworkingPortV2,
   DataOpenstackNetworkingRouterV2,
   DataOpenstackNetworkingSecgroupV2,
   DataOpenstackNetworkingSubnetV2,
@@ -261,6 +263,29 @@ export class ImportedServerGroup extends Construct implements IServerGroup {
   }
   get name(): string {
     return this.lookup.name;
+  }
+}
+
+/** A port the cloud has (made by hand or another stack, a reserved address say), by name or id. */
+export class ImportedPort extends Construct implements IPort {
+  readonly lookup: DataOpenstackNetworkingPortV2;
+  readonly project?: IProject;
+  constructor(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}) {
+    super(scope, id);
+    this.project = options.project;
+    this.lookup = new DataOpenstackNetworkingPortV2(this, "port", {
+      ...("id" in by ? { portId: by.id } : { name: by.name }),
+      projectId: options.project?.id,
+    });
+  }
+  get id(): string {
+    return this.lookup.id;
+  }
+  get name(): string {
+    return this.lookup.name;
+  }
+  get networkId(): string {
+    return this.lookup.networkId;
   }
 }
 

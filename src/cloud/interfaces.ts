@@ -74,3 +74,8 @@ export interface IVolumeType extends IConstruct {
 export interface IServerGroup extends IResource {}
 
 export interface IVolume extends IResource, IProjectScoped {}
+
+/** A Neutron port made outside the stack, for a server to boot on. */
+export interface IPort extends IResource, IProjectScoped {
+  readonly networkId: string;
+}

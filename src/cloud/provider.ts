@@ -45,3 +45,4 @@ export { DataOpenstackIdentityGroupV3 } from "../../.gen/providers/openstack/dat
 export { DataOpenstackComputeKeypairV2 } from "../../.gen/providers/openstack/data-openstack-compute-keypair-v2";
 export { DataOpenstackComputeServergroupV2 } from "../../.gen/providers/openstack/data-openstack-compute-servergroup-v2";
 export { ComputeVolumeAttachV2 } from "../../.gen/providers/openstack/compute-volume-attach-v2";
+export { DataOpenstackNetworkingPortV2 } from "../../.gen/providers/openstack/data-openstack-networking-port-v2";

@@ -13,6 +13,7 @@ import {
   Server,
   TenantNetwork,
   User,
+  VmGroup,
   Volume,
   VolumeType,
   type IProject,
@@ -107,6 +108,20 @@ describe("importers: what the cloud has, through the provider's data sources", (
       "mixed/web: volume data is attached twice",
     );
     void router;
+  });
+
+  it("boots a server on a port that exists already, and refuses one for a VmGroup", () => {
+    const stack = newStack("port");
+    const reserved = Server.existingPort(stack, "reserved", { name: "db-vip" });
+    new Server(stack, "db", { name: "db", image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ existing: reserved }] });
+    const out = synth(stack);
+    expect(dataOf(out, "openstack_networking_port_v2")).toEqual([{ name: "db-vip" }]);
+    expect(out.json.resource?.["openstack_networking_port_v2"]).toBeUndefined();
+    expect(onlyResource(out, "openstack_compute_instance_v2").network).toEqual([{ port: expect.stringMatching(/^\$\{data\.openstack_networking_port_v2\./) }]);
+    expect(() => expectStackMatchesSchema(stack)).not.toThrow();
+    expect(
+      problemsAfter(() => new VmGroup(stack, "group", { namePrefix: "g", count: 2, image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ existing: reserved }] })),
+    ).toBe("port/group: ports of a VmGroup cannot be existing ports: every server would claim the same port");
   });
 
   it("a network imported without its subnet cannot be attached to a router, said with the construct path", () => {

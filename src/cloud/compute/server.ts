@@ -1,6 +1,7 @@
 import { Construct } from "../../cdktf";
 import { FloatingIp } from "../network/floating-ip";
-import type { IFlavor, IResource, IImage, IKeypair, INetwork, IProject, ISecurityGroup, IServerGroup, IVolume } from "../interfaces";
+import { ImportedPort, type Lookup, type ScopedLookupOptions } from "../imported";
+import type { IFlavor, IResource, IImage, IKeypair, INetwork, IPort, IProject, ISecurityGroup, IServerGroup, IVolume } from "../interfaces";
 import type { IExternalNetwork } from "../network/external-network-ref";
 import { ownershipProblems, owningProject, type Use } from "../ownership";
 import { ComputeInstanceV2, ComputeVolumeAttachV2, NetworkingPortV2 } from "../provider";
@@ -15,6 +16,11 @@ export interface PortSpec {
   readonly fixedIp?: string;
   /** Security groups of this port. @default [] (Neutron applies the project's `default` group) */
   readonly securityGroups?: readonly ISecurityGroup[];
+}
+
+/** A port made outside the stack for the server to boot on ({@link Server.existingPort}); its security groups and addresses are its own. */
+export interface ExistingPortSpec {
+  readonly existing: IPort;
 }
 
 /** A Nova block device mapping. */
@@ -38,8 +44,8 @@ export interface ServerSpec {
   /** Boot image; omit when a block device with bootIndex 0 boots the server. */
   readonly image?: IImage | { readonly id: string } | { readonly name: string };
   readonly flavor: IFlavor | { readonly name: string };
-  /** At least one. */
-  readonly ports: readonly PortSpec[];
+  /** At least one: new ports on networks, or ports that exist already. */
+  readonly ports: readonly (PortSpec | ExistingPortSpec)[];
   /** @default no key (console or user data only) */
   readonly keypair?: IKeypair | string;
   /** cloud-init user data. @default none */
@@ -74,6 +80,11 @@ export interface ServerProps extends ServerSpec {
 
 /** A Nova server on ports the stack owns, with optional block devices and floating IP. */
 export class Server extends Construct implements IResource {
+  /** A port the cloud has, by name or id, for `ports: [{ existing: … }]`. */
+  static existingPort(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}): IPort {
+    return new ImportedPort(scope, id, by, options);
+  }
+
   readonly instance: ComputeInstanceV2;
   readonly project?: IProject;
   private readonly uses: Use[] = [];
@@ -98,20 +109,29 @@ export class Server extends Construct implements IResource {
 
     // Ports of our own rather than `network { uuid }`: security groups belong to ports, fixed
     // addresses are declared, and floating IPs can point at a port id known before boot.
-    this.ports = props.ports.map((port, index) => {
+    const portIds: string[] = [];
+    this.ports = props.ports.flatMap((spec, index) => {
+      if ("existing" in spec) {
+        this.uses.push({ kind: "port", resource: spec.existing });
+        portIds.push(spec.existing.id);
+        return [];
+      }
+      const port = spec;
       this.uses.push({ kind: "network", resource: port.network });
       for (const group of port.securityGroups ?? []) this.uses.push({ kind: "security group", resource: group });
       const subnet = port.network.subnet;
       if (!subnet && port.fixedIp !== undefined) {
         addProblem(this, `port ${index}: fixedIp ${port.fixedIp} needs the network's subnet; import ${readableName(port.network)} with its subnet`);
       }
-      return new NetworkingPortV2(this, `port-${index}`, {
+      const made = new NetworkingPortV2(this, `port-${index}`, {
         name: `${props.name}-${readableName(port.network, "id")}`,
         networkId: port.network.id,
         adminStateUp: true,
         fixedIp: subnet ? [{ subnetId: subnet.id, ipAddress: port.fixedIp }] : undefined,
         securityGroupIds: port.securityGroups && port.securityGroups.length > 0 ? port.securityGroups.map((g) => g.id) : undefined,
       });
+      portIds.push(made.id);
+      return [made];
     });
 
     const image = props.image;
@@ -126,7 +146,7 @@ export class Server extends Construct implements IResource {
       availabilityZone: props.availabilityZone,
       metadata: props.metadata ? { ...props.metadata } : undefined,
       configDrive: props.configDrive,
-      network: this.ports.map((port) => ({ port: port.id })),
+      network: portIds.map((port) => ({ port })),
       blockDevice: blockDevices.length > 0 ? blockDevices.map((d, i) => this.blockDevice(d, i)) : undefined,
       schedulerHints: props.serverGroup ? [{ group: props.serverGroup.id }] : props.serverGroupId ? [{ group: props.serverGroupId }] : undefined,
     });
@@ -134,11 +154,11 @@ export class Server extends Construct implements IResource {
 
     if (props.floatingIp) {
       const first = props.ports[0];
-      const firstPort = this.ports[0];
-      if (first && firstPort) {
+      const firstPortId = portIds[0];
+      if (first && firstPortId) {
         this.floatingIp = new FloatingIp(this, "floating-ip", {
           pool: props.floatingIp.pool,
-          attachTo: { portId: firstPort.id, network: first.network },
+          attachTo: { portId: firstPortId, network: "existing" in first ? undefined : first.network },
           description: `${props.name}`,
         });
       }

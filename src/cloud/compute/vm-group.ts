@@ -36,7 +36,10 @@ export class VmGroup extends Construct {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(props.namePrefix)) {
       addProblem(this, `namePrefix ${JSON.stringify(props.namePrefix)} must be letters, digits and "-" (it becomes host names)`);
     }
-    const pinned = props.ports.filter((p) => p.fixedIp !== undefined);
+    if (props.ports.some((p) => "existing" in p)) {
+      addProblem(this, "ports of a VmGroup cannot be existing ports: every server would claim the same port");
+    }
+    const pinned = props.ports.filter((p) => !("existing" in p) && p.fixedIp !== undefined);
     if (pinned.length > 0) {
       addProblem(this, "ports of a VmGroup cannot have fixedIp: every server would claim the same address");
     }

@@ -8,7 +8,7 @@ export interface FloatingIpProps {
   /** Network the address comes from. */
   readonly pool: IExternalNetwork;
   /** Port to associate, and the tenant network it sits on. @default allocate only */
-  readonly attachTo?: { readonly portId: string; readonly network: INetwork };
+  readonly attachTo?: { readonly portId: string; readonly network?: INetwork };
   /** @default none */
   readonly description?: string;
 }
@@ -48,6 +48,10 @@ export class FloatingIp extends Construct {
         visit: (node: unknown) => {
           if (done || node !== association) return;
           done = true;
+          if (!network) {
+            Annotations.of(this).addWarning("the port's network is not known to this stack; the association fails unless a router connects it to the external network");
+            return;
+          }
           if (network.routerInterfaces.length === 0) {
             Annotations.of(this).addWarning(
               `network ${readableName(network)} has no router interface in this stack; the association fails unless a router outside the stack connects it to the external network`,
