@@ -195,10 +195,8 @@ export class ImportedDomain extends Construct implements IDomain {
   readonly lookup: DataOpenstackIdentityProjectV3;
   constructor(scope: Construct, id: string, by: Lookup) {
     super(scope, id);
-    this.lookup = new DataOpenstackIdentityProjectV3(this, "domain", {
-      ...("id" in by ? { projectId: by.id } : { name: by.name }),
-      isDomain: true,
-    });
+    // The provider refuses project_id together with is_domain: a domain's id is enough.
+    this.lookup = new DataOpenstackIdentityProjectV3(this, "domain", "id" in by ? { projectId: by.id } : { name: by.name, isDomain: true });
   }
   get id(): string {
     return this.lookup.id;

@@ -1,4 +1,10 @@
-import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runEngine } from "../../src/cloud/engine";
+import { initProviderOnly } from "../../src/cloud/provider-schema";
+import { engineOrSkip } from "../provider/engine";
 import { TerraformStack, Testing } from "../../src/cdktf";
 import {
   Domain,
@@ -27,6 +33,24 @@ function newStack(id: string, project?: (stack: TerraformStack) => IProject): Te
   return stack;
 }
 
+const engine = engineOrSkip("test/cloud/imports.test.ts");
+let workspace: string | undefined;
+afterAll(() => workspace && fs.rmSync(workspace, { recursive: true, force: true }));
+
+/** `terraform validate` with the real provider (one initialized workspace), when the engine is there. */
+function expectTerraformValid(out: SynthesizedStack): void {
+  if (!engine) return;
+  if (!workspace) {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-imports-validate-"));
+    initProviderOnly(engine, workspace);
+  }
+  fs.writeFileSync(path.join(workspace, "main.tf.json"), out.text);
+  const run = runEngine(engine, ["validate", "-json", "-no-color"], workspace);
+  const verdict = JSON.parse(run.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
+  expect(verdict.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  expect(verdict.valid).toBe(true);
+}
+
 function dataOf(out: SynthesizedStack, type: string): Record<string, unknown>[] {
   return Object.values(out.json.data?.[type] ?? {}).map(({ ["//"]: _meta, ...rest }) => rest);
 }
@@ -52,7 +76,7 @@ describe("importers: what the cloud has, through the provider's data sources", (
     const out = synth(stack);
     expect(dataOf(out, "openstack_identity_project_v3")).toEqual(expect.arrayContaining([
       { name: "example", is_domain: true },
-      { project_id: "default", is_domain: true },
+      { project_id: "default" },
       { name: "A", domain_id: expect.stringMatching(/^\$\{data\.openstack_identity_project_v3\.dom_domain_[0-9A-F]+\.id\}$/) },
       { project_id: "4a5b6c" },
     ]));
@@ -69,6 +93,7 @@ describe("importers: what the cloud has, through the provider's data sources", (
     expect(dataOf(out, "openstack_compute_flavor_v2")).toEqual(expect.arrayContaining([{ name: "m1.small" }, { flavor_id: "42" }]));
     expect(dataOf(out, "openstack_compute_keypair_v2")).toEqual([{ name: "ops" }]);
     expect(() => expectStackMatchesSchema(stack)).not.toThrow();
+    expectTerraformValid(out);
   });
 
   it("accepts imported resources wherever created ones go: servers, routers, volumes, grants", () => {
@@ -104,6 +129,7 @@ describe("importers: what the cloud has, through the provider's data sources", (
     });
     expect(onlyResource(out, "openstack_blockstorage_volume_v3").volume_type).toBe("lvm");
     expect(() => expectStackMatchesSchema(stack)).not.toThrow();
+    expectTerraformValid(out);
     expect(problemsAfter(() => server.attachVolume(stack.node.findChild("data") as Volume))).toBe(
       "mixed/web: volume data is attached twice",
     );
@@ -119,6 +145,7 @@ describe("importers: what the cloud has, through the provider's data sources", (
     expect(out.json.resource?.["openstack_networking_port_v2"]).toBeUndefined();
     expect(onlyResource(out, "openstack_compute_instance_v2").network).toEqual([{ port: expect.stringMatching(/^\$\{data\.openstack_networking_port_v2\./) }]);
     expect(() => expectStackMatchesSchema(stack)).not.toThrow();
+    expectTerraformValid(out);
     expect(
       problemsAfter(() => new VmGroup(stack, "group", { namePrefix: "g", count: 2, image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ existing: reserved }] })),
     ).toBe("port/group: ports of a VmGroup cannot be existing ports: every server would claim the same port");
@@ -152,7 +179,7 @@ describe("ownership: resources of one project used from another are caught at sy
       const a = cloud.project ?? new Project(stack, "a", { name: "A" });
       const net = new TenantNetwork(stack, "net", { name: "a-net", cidr: "10.9.0.0/24", project: a, shared: variant === "shared" });
       new Server(stack, "vm", { name: "vm", image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ network: net }], project: variant === "server" ? a : undefined });
-      expect(() => synth(stack)).not.toThrow();
+      expectTerraformValid(synth(stack));
     }
   });
 
