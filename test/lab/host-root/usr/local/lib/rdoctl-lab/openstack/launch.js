@@ -720,8 +720,8 @@ async function openvswitch(m, { gateway }) {
     "ovn-bridge-mappings": `"${mappings.join(",")}"`, "ovn-cms-options": gateway ? "enable-chassis-as-gw" : '""',
   };
   vsctl("set", "Open_vSwitch", ".", ...Object.entries(ids).map(([k, v]) => `external_ids:${k}=${v}`));
-  const ctl = daemon("ovn-controller", "/usr/bin/ovn-controller", ["unix:/run/openvswitch/db.sock", "--pidfile=/run/ovn/ovn-controller.pid", `--log-file=${LOGS}/ovn-controller.log`]);
   fs.mkdirSync("/run/ovn", { recursive: true });
+  const ctl = daemon("ovn-controller", "/usr/bin/ovn-controller", ["unix:/run/openvswitch/db.sock", "--pidfile=/run/ovn/ovn-controller.pid", `--log-file=${LOGS}/ovn-controller.log`]);
   await sleep(200);
   if (!alive(ctl.pid)) fail(`ovn-controller exited: ${tail(ctl.log, 3)} (log ${ctl.log})`);
   say(`Open vSwitch (userspace) and ovn-controller, encap ${m.address}${gateway ? ", gateway chassis" : ""}${mappings.length ? `, mappings ${mappings.join(",")}` : ""}`);
