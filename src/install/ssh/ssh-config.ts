@@ -87,6 +87,9 @@ export function entryFromSshG(alias: string, output: string): SshConfigEntry {
   };
 }
 
+/** Folders of {@link SshConfig.parse}'s files, removed when the process exits. */
+const temporaryFiles = new Set<string>();
+
 /**
  * The OpenSSH client configuration as `ssh` applies it. `lookup` asks `ssh -G` (no connection
  * is made); without an OpenSSH client there is no `ssh ALIAS` to agree with, so jump hosts are
@@ -108,10 +111,15 @@ export class SshConfig {
 
   /** A config given as text (tests, tools): written to a private temporary file for `ssh -F`. */
   static parse(text: string, sshBinary?: string): SshConfig {
+    if (temporaryFiles.size === 0) {
+      process.once("exit", () => {
+        for (const dir of temporaryFiles) fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-ssh-config-"));
+    temporaryFiles.add(dir);
     const file = path.join(dir, "config");
     fs.writeFileSync(file, text, { mode: 0o600 });
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     return new SshConfig(file, sshBinary);
   }
 
