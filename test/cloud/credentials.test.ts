@@ -5,7 +5,12 @@ import * as path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TerraformStack, Testing } from "../../src/cdktf";
 import { OpenStackCloud, cloudsYamlCandidates, runApp } from "../../src/cloud";
+import { runEngine } from "../../src/cloud/engine";
+import { initProviderOnly } from "../../src/cloud/provider-schema";
+import { engineOrSkip } from "../provider/engine";
 import { problemsAfter, synth, type SynthesizedStack } from "./synth";
+
+const engine = engineOrSkip("test/cloud/credentials.test.ts");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-credentials-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -138,6 +143,18 @@ describe("which clouds.yaml a stack uses", () => {
       `rdoctl: one: clouds.yaml entry "lab" of ${file} (found through OS_CLIENT_CONFIG_FILE)\n`,
       `rdoctl: two: clouds.yaml entry "by-names" of ${file} (found through OS_CLIENT_CONFIG_FILE)\n`,
     ]);
+  });
+
+  it.skipIf(!engine)("terraform validate with the real provider accepts the provider block filled from clouds.yaml", () => {
+    const file = write("validate/clouds.yaml", BY_IDS);
+    vi.stubEnv("OS_CLIENT_CONFIG_FILE", file);
+    const dir = fs.mkdtempSync(path.join(tmp, "validate-"));
+    initProviderOnly(engine!, dir);
+    fs.writeFileSync(path.join(dir, "main.tf.json"), synth(stackFor("lab").stack).text);
+    const run = runEngine(engine!, ["validate", "-json", "-no-color"], dir);
+    const verdict = JSON.parse(run.stdout) as { valid: boolean; diagnostics: { severity: string }[] };
+    expect(verdict.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(verdict.valid).toBe(true);
   });
 
   it.skipIf(!TERRAFORM)("Terraform fills the provider from ids, names, domain_id for both domains, regions and verify, as openstacksdk does", () => {
