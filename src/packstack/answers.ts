@@ -229,42 +229,69 @@ interface Assembled {
   readonly result: LoadResult;
 }
 
+const PLACEHOLDER = "PW_PLACEHOLDER";
+
 /**
  * Every value of the answer file: the model's bindings, host-derived defaults from the
  * topology's hosts, secrets from the source, the given overrides last; then loaded as Packstack
  * would. No check of the overrides themselves: that is {@link answerIssues}.
+ *
+ * A password of a group Packstack skips with this topology (a service not installed) stays
+ * PW_PLACEHOLDER, as in Packstack's own files, unless the source already keeps a value for it:
+ * nothing is drawn that nothing reads, and a file Packstack wrote imports back to the same values.
+ * `strict`: a value left for Packstack to draw at random is a bug (the answer writer); off for
+ * import's comparison, where the file may carry PW_PLACEHOLDER anywhere.
  */
-function assemble(topology: Topology, catalog: LoadedCatalog, secrets: SecretSource, overrides: ReadonlyMap<string, string>): Assembled {
+function assemble(topology: Topology, catalog: LoadedCatalog, secrets: SecretSource, overrides: ReadonlyMap<string, string>, strict = true): Assembled {
   const facts = topologyHostFacts(topology);
   const bindings = topologyBindings(topology, catalog);
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const deferred: CatalogParam[] = [];
+  const draw = (param: CatalogParam): string => {
+    // Packstack replaces a CONFIG_HEAT_AUTH_ENC_KEY that parses as a float: never hand it one.
+    const acceptable = param.processors.includes("process_string_nofloat") ? notAFloat : undefined;
+    return secrets.secret(param.name, generatedHexLength(param), acceptable);
+  };
   for (const param of catalog.orderedParams) {
     const bound = bindings.get(param.name)?.value;
     let value: string;
     if (bound !== undefined) value = bound;
     else if (param.default_kind === "host-derived") value = resolveTemplate(param.default_template ?? "", facts);
-    else if (isDrawnSecret(param)) {
-      // Packstack replaces a CONFIG_HEAT_AUTH_ENC_KEY that parses as a float: never hand it one.
-      const acceptable = param.processors.includes("process_string_nofloat") ? notAFloat : undefined;
-      value = secrets.secret(param.name, generatedHexLength(param), acceptable);
-    } else if (isSecretParam(param)) value = storedSecret(secrets, param.name) ?? param.default ?? param.raw_default ?? "";
+    else if (isDrawnSecret(param) && param.raw_default === PLACEHOLDER && !overrides.has(param.name)) {
+      const kept = storedSecret(secrets, param.name);
+      if (kept !== undefined && kept !== PLACEHOLDER) value = kept;
+      else {
+        value = PLACEHOLDER;
+        deferred.push(param);
+      }
+    } else if (isDrawnSecret(param)) value = draw(param);
+    else if (isSecretParam(param)) value = storedSecret(secrets, param.name) ?? param.default ?? param.raw_default ?? "";
     else value = param.default ?? param.raw_default ?? "";
     if (overrides.has(param.name)) value = overrides.get(param.name)!;
     if (isSecretParam(param)) secretKeys.push(param.name);
     values[param.name] = value;
   }
-  // Trove's Nova user is Trove's Keystone user by default: Packstack then uses that password.
-  for (const param of catalog.orderedParams) {
-    if (param.processors.includes("process_trove_nova_pw") && !overrides.has(param.name) && values.CONFIG_TROVE_NOVA_USER === "trove") {
-      values[param.name] = values.CONFIG_TROVE_KS_PW ?? values[param.name]!;
+  const troveNovaPassword = (): void => {
+    // Trove's Nova user is Trove's Keystone user by default: Packstack then uses that password.
+    for (const param of catalog.orderedParams) {
+      if (param.processors.includes("process_trove_nova_pw") && !overrides.has(param.name) && values.CONFIG_TROVE_NOVA_USER === "trove") {
+        values[param.name] = values.CONFIG_TROVE_KS_PW ?? values[param.name]!;
+      }
     }
+  };
+  troveNovaPassword();
+  const load = (randomHex: (length: number) => string): LoadResult => loadAnswers(catalog, (key) => values[key], { hostFacts: facts, randomHex });
+  if (deferred.length > 0) {
+    // Which passwords does Packstack read with this topology? Those get a value.
+    const probe = load((length) => "0".repeat(length));
+    const read = deferred.filter((param) => probe.config.has(param.name));
+    for (const param of read) values[param.name] = draw(param);
+    if (read.length > 0) troveNovaPassword();
   }
-  const result = loadAnswers(catalog, (key) => values[key], {
-    hostFacts: facts,
-    randomHex: () => {
-      throw new Error("generated answers left a value Packstack would draw at random");
-    },
+  const result = load((length) => {
+    if (strict) throw new Error("generated answers left a value Packstack would draw at random");
+    return "0".repeat(length);
   });
   return { values, secretKeys, result };
 }
@@ -359,7 +386,7 @@ export function loadCloud(file: string, options: Omit<TopologyOptions, "checks">
 
 /** The answer file's values without any check, for `answers import`'s comparison (the file may carry anything). */
 export function assembleAnswerValues(topology: Topology, release: Release, secrets: SecretSource, overrides: Readonly<Record<string, string>>): Record<string, string> {
-  return assemble(topology, loadCatalog(release), secrets, new Map(Object.entries(overrides))).values;
+  return assemble(topology, loadCatalog(release), secrets, new Map(Object.entries(overrides)), false).values;
 }
 
 export function generateAnswers(topology: Topology, options: GenerateOptions): AnswerFile {

@@ -23,7 +23,7 @@ import { InventoryError, formatIssue } from "../topology/issues";
 import { validateTopologySpec } from "../topology/validate";
 import { parseCidr, bigIntToIp } from "../topology/net";
 import { answerFileCheck, assembleAnswerValues, isSecretParam } from "./answers";
-import { loadCatalog, type LoadedCatalog } from "./catalog";
+import { loadCatalog, packstackDataDir, type LoadedCatalog } from "./catalog";
 import { checkAnswerFile } from "./check";
 import { iniGet, parseIni } from "./ini";
 import { packstackDefault } from "./load";
@@ -44,6 +44,11 @@ export interface ImportOptions {
   readonly release?: Release;
   /** Names the file in messages. */
   readonly source?: string;
+  /**
+   * Where the inventory will be written, so its `$schema` comment finds the schema from there.
+   * @default a file in the current directory (the inventory is printed)
+   */
+  readonly outFile?: string;
 }
 
 export interface ImportResult {
@@ -309,7 +314,7 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
   const leaked = overrideKeys.filter((k) => secretKeys.has(k) && overrides[k] !== "" && overrides[k] !== "PW_PLACEHOLDER");
   if (leaked.length > 0) throw new Error(`import would put secrets into the inventory: ${leaked.join(", ")}`);
   const yaml =
-    `# yaml-language-server: $schema=../schema/inventory.schema.json\n` +
+    `# yaml-language-server: $schema=${schemaReference(options.outFile)}\n` +
     `# Imported by rdoctl from ${path.basename(source)} (Packstack ${release}). Passwords and keys are not in this file.\n` +
     stringify(spec, { lineWidth: 0 });
   let issues: string[] = [];
@@ -331,4 +336,15 @@ function valuesWithoutCheck(spec: TopologySpec, release: Release, secrets: Secre
     // The model's values alone can fail where the file's overrides would fix them; compare anyway.
     return {};
   }
+}
+
+/** schema/inventory.schema.json shipped with rdoctl, as a path from the inventory's directory (editors resolve it from there). */
+export function schemaReference(outFile: string | undefined): string {
+  const root = path.resolve(packstackDataDir(), "..", "..");
+  const schema = path.join(root, "schema", "inventory.schema.json");
+  const from = path.dirname(path.resolve(outFile ?? "inventory.yaml"));
+  // Outside rdoctl's tree a relative path would climb to / and break when either moves.
+  if (path.relative(root, from).startsWith("..")) return schema;
+  const relative = path.relative(from, schema).split(path.sep).join("/");
+  return relative.startsWith(".") ? relative : `./${relative}`;
 }

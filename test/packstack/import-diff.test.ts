@@ -10,7 +10,7 @@ import { valuesOfRenderedFile } from "../../src/packstack/writer";
 import { parseInventory } from "../../src/topology/inventory";
 import { resolveTopology } from "../../src/topology/resolve";
 import { RELEASES, type Release } from "../../src/topology/model";
-import { INVENTORIES, inventory } from "./helpers";
+import { INVENTORIES, inventory, ROOT } from "./helpers";
 
 /** Values except passwords and keys. */
 function withoutSecrets(values: Readonly<Record<string, string>>, release: Release): Record<string, string> {
@@ -41,7 +41,7 @@ describe("answers import", () => {
     expect(imported.overrideKeys).toEqual([]);
     const again = generateAnswers(parseInventory(imported.yaml, "x.yaml"), { secrets: new DeterministicSecretSource(name) });
     expect(again.values).toEqual(file.values);
-    expect(Object.keys(imported.secrets).sort()).toEqual(file.secretKeys.filter((k) => file.values[k] !== "").sort());
+    expect(Object.keys(imported.secrets).sort()).toEqual(file.secretKeys.filter((k) => file.values[k] !== "" && file.values[k] !== "PW_PLACEHOLDER").sort());
   });
 
   it("carries values the model does not cover as packstack overrides, and hosts by role", () => {
@@ -157,5 +157,24 @@ describe("answers diff", () => {
     expect(diff.changes.find((c) => c.key === "CONFIG_MARIADB_PW")).toEqual({ key: "CONFIG_MARIADB_PW", change: "value", from: "(secret)", to: "(another secret)" });
     const table = formatDiff(diff);
     for (const key of b.secretKeys) if (b.values[key]) expect(table).not.toContain(b.values[key]);
+  });
+});
+
+describe("answers import: the $schema comment", () => {
+  const header = (outFile?: string) =>
+    importAnswerFile(referenceAnswerFile("2025.1"), { release: "2025.1", source: "a.txt", ...(outFile ? { outFile } : {}) }).yaml.split("\n")[0];
+
+  it("points at the schema from where the inventory is written", () => {
+    expect(header(path.join(ROOT, "inventories", "lab.yaml"))).toBe("# yaml-language-server: $schema=../schema/inventory.schema.json");
+    expect(header(path.join(ROOT, "lab.yaml"))).toBe("# yaml-language-server: $schema=./schema/inventory.schema.json");
+    expect(header(path.join(ROOT, "test", "x", "lab.yaml"))).toBe("# yaml-language-server: $schema=../../schema/inventory.schema.json");
+    // Outside rdoctl's tree: the absolute path, which survives moving either.
+    expect(header("/tmp/elsewhere/lab.yaml")).toBe(`# yaml-language-server: $schema=${path.join(ROOT, "schema", "inventory.schema.json")}`);
+  });
+
+  it("resolves to the schema file", () => {
+    const out = path.join(ROOT, "test", "packstack", "fixtures", "lab.yaml");
+    const reference = header(out)!.replace("# yaml-language-server: $schema=", "");
+    expect(fs.existsSync(path.resolve(path.dirname(out), reference))).toBe(true);
   });
 });

@@ -120,6 +120,7 @@ export function registerAnswersCommands(program: Command): void {
       const text = readTextInput(file, "answer file");
       const result = importAnswerFile(text, {
         source: file,
+        ...(toFile ? { outFile: options.out! } : {}),
         ...(options.name ? { name: options.name } : {}),
         ...(options.release ? { release: parseRelease(options.release) } : {}),
       });
@@ -163,7 +164,7 @@ export function registerAnswersCommands(program: Command): void {
 
   answers
     .command("diff")
-    .description("differences between two answer files, or between two releases' parameters (--from R1 --to R2)")
+    .description("differences between two answer files (exit 1 when they differ, as diff does), or between two releases' parameters (--from R1 --to R2)")
     .argument("[a]", "first answer file")
     .argument("[b]", "second answer file")
     .option("--from <release>", "older release")
@@ -171,7 +172,7 @@ export function registerAnswersCommands(program: Command): void {
     .option("--json", "print the differences as JSON")
     .action(async (a: string | undefined, b: string | undefined, options: DiffCliOptions) => {
       const { RdoctlError } = await import("../../errors.js");
-      const { diffAnswerFiles, diffReleases, formatDiff } = await import("../../packstack/diff.js");
+      const { diffAnswerFiles, diffReleases, formatDiff, hasDifferences } = await import("../../packstack/diff.js");
       const { writeEnvelope } = await import("../output.js");
       let diff;
       if (options.from || options.to) {
@@ -183,7 +184,12 @@ export function registerAnswersCommands(program: Command): void {
         const { readTextInput } = await import("../../text-input.js");
         diff = diffAnswerFiles(readTextInput(a, "answer file"), a, readTextInput(b, "answer file"), b);
       }
-      if (options.json) writeEnvelope("answers diff", 0, [], { ...diff });
+      // Two files: like diff(1), 0 when they are the same, 1 when they differ. Two releases: a
+      // report of what changed between catalogs, 0.
+      const comparesFiles = !(options.from || options.to);
+      const exitCode = comparesFiles && hasDifferences(diff) ? 1 : 0;
+      if (options.json) writeEnvelope("answers diff", exitCode, [], { differs: hasDifferences(diff), ...diff });
       else writeStdout(formatDiff(diff));
+      if (exitCode !== 0) process.exitCode = exitCode;
     });
 }
