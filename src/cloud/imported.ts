@@ -6,6 +6,7 @@ import type {
   IImage,
   IKeypair,
   IPort,
+  IRole,
   INetwork,
   IProject,
   IRouter,
@@ -21,6 +22,7 @@ import {
   DataOpenstackComputeServergroupV2,
   DataOpenstackIdentityGroupV3,
   DataOpenstackIdentityProjectV3,
+  DataOpenstackIdentityRoleV3,
   DataOpenstackIdentityUserV3,
   DataOpenstackImagesImageV2,
   DataOpenstackNetworkingNetworkV2,
@@ -284,6 +286,20 @@ export class ImportedPort extends Construct implements IPort {
   }
   get networkId(): string {
     return this.lookup.networkId;
+  }
+}
+
+export class ImportedRole extends Construct implements IRole {
+  readonly lookup: DataOpenstackIdentityRoleV3;
+  constructor(scope: Construct, id: string, name: string) {
+    super(scope, id);
+    this.lookup = new DataOpenstackIdentityRoleV3(this, "role", { name });
+  }
+  get id(): string {
+    return this.lookup.id;
+  }
+  get name(): string {
+    return this.lookup.name;
   }
 }
 

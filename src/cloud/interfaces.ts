@@ -35,6 +35,8 @@ export interface IUser extends IResource {
   readonly kind: "user";
 }
 
+export interface IRole extends IResource {}
+
 export interface IGroup extends IResource {
   readonly kind: "group";
 }

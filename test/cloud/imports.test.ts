@@ -14,6 +14,7 @@ import {
   Keypair,
   OpenStackCloud,
   Project,
+  Role,
   Router,
   SecurityGroup,
   Server,
@@ -73,7 +74,11 @@ describe("importers: what the cloud has, through the provider's data sources", (
     User.fromName(stack, "user", "ahmed", { domain });
     Group.fromName(stack, "group", "auditors");
     Keypair.fromName(stack, "key", "ops");
+    Role.fromName(stack, "role", "reader");
+    Server.serverGroupFromName(stack, "group-of-servers", "web-anti");
     const out = synth(stack);
+    expect(dataOf(out, "openstack_identity_role_v3")).toEqual([{ name: "reader" }]);
+    expect(dataOf(out, "openstack_compute_servergroup_v2")).toEqual([{ name: "web-anti" }]);
     expect(dataOf(out, "openstack_identity_project_v3")).toEqual(expect.arrayContaining([
       { name: "example", is_domain: true },
       { project_id: "default" },
@@ -109,7 +114,7 @@ describe("importers: what the cloud has, through the provider's data sources", (
       volumes: [new Volume(stack, "data", { name: "data", sizeGb: 1, volumeType: VolumeType.fromName(stack, "type", "lvm") })],
     });
     Project.fromName(stack, "proj", "A");
-    new Project(stack, "p", { name: "p" }).grant(User.fromName(stack, "user", "ahmed"), "member");
+    new Project(stack, "p", { name: "p" }).grant(User.fromName(stack, "user", "ahmed"), Role.fromName(stack, "member", "member"));
     const out = synth(stack);
     expect(onlyResource(out, "openstack_networking_router_interface_v2").subnet_id).toMatch(/^\$\{data\.openstack_networking_subnet_v2\.net_subnet_[0-9A-F]+\.id\}$/);
     expect(onlyResource(out, "openstack_networking_port_v2")).toMatchObject({

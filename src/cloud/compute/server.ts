@@ -1,6 +1,6 @@
 import { Construct } from "../../cdktf";
 import { FloatingIp } from "../network/floating-ip";
-import { ImportedPort, type Lookup, type ScopedLookupOptions } from "../imported";
+import { ImportedPort, ImportedServerGroup, type Lookup, type ScopedLookupOptions } from "../imported";
 import type { IFlavor, IResource, IImage, IKeypair, INetwork, IPort, IProject, ISecurityGroup, IServerGroup, IVolume } from "../interfaces";
 import type { IExternalNetwork } from "../network/external-network-ref";
 import { ownershipProblems, owningProject, type Use } from "../ownership";
@@ -83,6 +83,11 @@ export class Server extends Construct implements IResource {
   /** A port the cloud has, by name or id, for `ports: [{ existing: … }]`. */
   static existingPort(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}): IPort {
     return new ImportedPort(scope, id, by, options);
+  }
+
+  /** A server group the cloud has, by name, for `serverGroup`. */
+  static serverGroupFromName(scope: Construct, id: string, name: string): IServerGroup {
+    return new ImportedServerGroup(scope, id, { name });
   }
 
   readonly instance: ComputeInstanceV2;

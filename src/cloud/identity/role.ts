@@ -1,5 +1,7 @@
 import { Construct, TerraformStack } from "../../cdktf";
 import { DataOpenstackIdentityRoleV3, IdentityRoleAssignmentV3, IdentityRoleV3 } from "../provider";
+import { ImportedRole } from "../imported";
+import type { IRole } from "../interfaces";
 import { linkId } from "../link-ids";
 import { identifierFrom, addProblem, readableName } from "../validation";
 
@@ -15,7 +17,7 @@ export interface IPrincipal {
 }
 
 /** A role to grant: a {@link Role} made here, or the name of one the cloud has (`admin`, `member`, `reader`). */
-export type RoleRef = Role | string;
+export type RoleRef = IRole | string;
 
 export interface RoleProps {
   readonly name: string;
@@ -24,7 +26,12 @@ export interface RoleProps {
 }
 
 /** A Keystone role created by the stack. */
-export class Role extends Construct {
+export class Role extends Construct implements IRole {
+  /** A role the cloud has, by name (a plain string where a {@link RoleRef} is taken does the same). */
+  static fromName(scope: Construct, id: string, name: string): IRole {
+    return new ImportedRole(scope, id, name);
+  }
+
   readonly resource: IdentityRoleV3;
   readonly name: string;
 
@@ -45,7 +52,7 @@ export class Role extends Construct {
  * that exist already (Keystone's `admin`, `member`, `reader`), looked up at plan time.
  */
 export function roleId(scope: Construct, role: RoleRef): string {
-  if (role instanceof Role) return role.id;
+  if (typeof role !== "string") return role.id;
   if (role.trim() === "") addProblem(scope, "role name is empty");
   const stack = TerraformStack.of(scope);
   const lookupsId = "openstack-role-lookups";
@@ -74,14 +81,14 @@ export function grantOn(
   principal: IPrincipal,
   role: RoleRef,
 ): Grant {
-  const roleName = role instanceof Role ? role.name : role;
+  const roleName = typeof role === "string" ? role : readableName(role);
   const principalName = Construct.isConstruct(principal) ? readableName(principal as IPrincipal & Construct) : principal.name;
   const link = linkId(
     target,
     `grant-${principal.kind}-${identifierFrom(Construct.isConstruct(principal) ? readableName(principal as IPrincipal & Construct, "id") : principal.name)}-${identifierFrom(roleName)}`,
     // A principal made outside the stack (given by id) is told apart by that id.
     Construct.isConstruct(principal) ? principal : { outside: `${principal.kind} ${principal.id}` },
-    role instanceof Role ? role : { outside: `role ${role}` },
+    typeof role === "string" ? { outside: `role ${role}` } : role,
   );
   if (link.exists) {
     addProblem(target, `${principal.kind} ${principalName} is granted role ${roleName} twice`);
