@@ -427,6 +427,21 @@ describe.runIf(support.ok)("rdoctl install over the lab", () => {
     expect(rerun.stdout).toContain("packstack: installation completed successfully");
   });
 
+  it("still diagnoses a failed Packstack run when its logs cannot be fetched (one warning, no crash after the message)", async () => {
+    lab = await startLab({ hosts: 1 });
+    const cloud = labCloud(lab, "notar", AIO);
+    lab.writeFile("node1", "/etc/fake-packstack/fail-at", "_compute.pp\n");
+    // the deployer's tar fails, as on a host where Packstack's log directory is unreadable
+    lab.writeFile("node1", "/usr/local/bin/tar", "#!/bin/sh\necho 'tar: /var/tmp/packstack/latest/: Cannot open: Permission denied' >&2\nexit 2\n");
+    await lab.run("node1", "chmod 755 /usr/local/bin/tar");
+    const r = await cloud.rdoctl(["install", cloud.inventory]);
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.stdout).toMatch(/\[node1\] warning: could not fetch Packstack's logs: .*Cannot open: Permission denied/);
+    expect(r.stderr).toContain("Packstack failed.");
+    expect(r.stderr).not.toMatch(/internal error|Unhandled|local tar exited|^\s+at /m);
+    expect(fs.readdirSync(path.join(cloud.home, "clouds", "notar", "artifacts"))).toEqual([]);
+  });
+
   it("on Ctrl-C exits 130 with the journal saved and Packstack left running; a rerun attaches and finishes", async () => {
     lab = await startLab({ hosts: [{ delayScale: 0.3 }] });
     const cloud = labCloud(lab, "ctrlc", AIO);
