@@ -316,6 +316,62 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
   };
 }
 
+/**
+ * Checks an answer file from its bytes, read as Packstack's `open()` reads them: UTF-8, strictly
+ * (its locale is UTF-8 on the hosts it supports, and Python coerces the C locale to it), a
+ * byte-order mark kept as text. Bytes that are not UTF-8 stop Packstack before it reads a key.
+ */
+export function checkAnswerFileBytes(bytes: Uint8Array, release: Release, options: CheckOptions = {}): CheckResult {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const { offset, reason } = firstUtf8Error(bytes);
+    let line = 1;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+    const byte = `0x${bytes[offset]!.toString(16).padStart(2, "0")}`;
+    // Python decodes in chunks of 8192 bytes; the position is within the chunk.
+    const packstackError = `Failed handling answer file: 'utf-8' codec can't decode byte ${byte} in position ${offset % 8192}: ${reason}`;
+    const problem: Diagnostic = {
+      severity: "error",
+      code: "encoding",
+      line,
+      message: `byte ${byte} on line ${line} is not UTF-8 (${reason}): Packstack reads answer files as UTF-8 and stops; save the file as UTF-8`,
+      effect: "rejects",
+    };
+    return {
+      release,
+      outcome: "rejected",
+      accepted: false,
+      packstackError,
+      counts: { errors: 1, warnings: 0, notes: 0, rejecting: 1, ignored: 0, misread: 0 },
+      errors: [problem],
+      warnings: [],
+      notes: [],
+    };
+  }
+  return checkAnswerFile(text, release, options);
+}
+
+/** Where and why CPython's utf-8 codec stops, in its words. */
+function firstUtf8Error(bytes: Uint8Array): { offset: number; reason: string } {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return { offset: i, reason: "invalid start byte" };
+    for (let k = 1; k < length; k++) {
+      if (i + k >= bytes.length) return { offset: i, reason: "unexpected end of data" };
+      const c = bytes[i + k]!;
+      // The second byte's range depends on the first (no overlongs, no surrogates, nothing past U+10FFFF).
+      const [lo, hi] = k > 1 ? [0x80, 0xbf] : b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      if (c < lo || c > hi) return { offset: i, reason: "invalid continuation byte" };
+    }
+    i += length;
+  }
+  return { offset: bytes.length, reason: "unexpected end of data" };
+}
+
 const FAILURE_CODES: Readonly<Record<LoadFailure["stage"], string>> = {
   validation: "invalid-value",
   "answer-file": "invalid-value",

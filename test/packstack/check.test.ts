@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadCatalog, referenceAnswerFile } from "../../src/packstack/catalog";
-import { checkAnswerFile, formatCheckResult, verdictSentence } from "../../src/packstack/check";
+import { checkAnswerFile, checkAnswerFileBytes, formatCheckResult, verdictSentence } from "../../src/packstack/check";
 import { RELEASES } from "../../src/topology/model";
 
 const reference = referenceAnswerFile("2025.1");
@@ -199,5 +199,28 @@ describe("answers check", () => {
     expect(formatCheckResult(accepted, "a.txt")).toBe(
       "a.txt: 2 values only the deployer can check (CONFIG_SSH_KEY, CONFIG_SSL_CERT_DIR); --verbose shows them\nPackstack 2025.1 would accept a.txt as written\n",
     );
+  });
+});
+
+describe("answers check from bytes", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  it("reads UTF-8 as Packstack does: the same verdict as from text, a BOM kept", () => {
+    expect(checkAnswerFileBytes(bytes(reference), "2025.1").outcome).toBe("accepted");
+    const bom = checkAnswerFileBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(reference)]), "2025.1");
+    expect(bom.outcome).toBe("rejected");
+    expect(bom.errors.map((e) => e.code)).toEqual(["byte-order-mark"]);
+  });
+
+  it("refuses what is not UTF-8 with Python's own words: UTF-16, Latin-1", () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[...reference].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const result = checkAnswerFileBytes(utf16, "2025.1");
+    expect([result.outcome, result.accepted]).toEqual(["rejected", false]);
+    expect(result.packstackError).toBe("Failed handling answer file: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte");
+    const latin1 = bytes(reference);
+    const at = reference.indexOf("CONFIG_SSL_CERT_SUBJECT_L=") + "CONFIG_SSL_CERT_SUBJECT_L=".length;
+    latin1[at] = 0xe9; // "é" in Latin-1 where "C" of "City" was, then "i": not a continuation byte
+    const l1 = checkAnswerFileBytes(latin1, "2025.1");
+    expect(l1.errors[0]!.code).toBe("encoding");
+    expect(l1.errors[0]!.message).toMatch(/^byte 0xe9 on line \d+ is not UTF-8 \(invalid continuation byte\): Packstack reads answer files as UTF-8 and stops; save the file as UTF-8$/);
   });
 });
