@@ -95,17 +95,24 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const heldBy = attempt && "heldBy" in attempt ? attempt.heldBy : undefined;
   const display = createDisplay(displayMode({ json: options.json, isTTY: process.stdout.isTTY }));
   const abort = new AbortController();
-  const session = openSession({
-    topology,
-    emit: display.sink,
-    answers: answersFor(topology, !options.dryRun && !heldBy),
-    signal: abort.signal,
-    acceptNewHostKeys: options.acceptNewHostKeys,
-    parallel,
-    reconnectTimeoutMs,
-    readyTimeoutMs,
-    keepaliveIntervalMs,
-  });
+  let session: ReturnType<typeof openSession>;
+  try {
+    session = openSession({
+      topology,
+      emit: display.sink,
+      answers: answersFor(topology, !options.dryRun && !heldBy),
+      signal: abort.signal,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      parallel,
+      reconnectTimeoutMs,
+      readyTimeoutMs,
+      keepaliveIntervalMs,
+    });
+  } catch (err) {
+    // e.g. an ssh.configAlias OpenSSH cannot resolve: nothing started, the cloud is free again
+    lock?.release();
+    throw err;
+  }
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts += 1;

@@ -68,6 +68,20 @@ describe("rdoctl install --dry-run", () => {
     ]);
   });
 
+  it("refuses an ssh config OpenSSH itself refuses, in one line, leaving the cloud unlocked", () => {
+    const broken = path.join(dir, "broken_ssh_config");
+    fs.writeFileSync(broken, "Host ctl-alias\n  HostName 10.20.0.11\n  BogusOption yes\n");
+    const r = spawnSync(process.execPath, ["--import", "tsx", ENTRY, "install", inventory], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { ...env, RDOCTL_SSH_CONFIG: broken },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^rdoctl: host ctl: ssh\.configAlias: OpenSSH cannot resolve ctl-alias \(`ssh -G -F \S+ ctl-alias`: .*Bad configuration option: bogusoption.*\)\n/);
+    expect(r.stderr.trim().split("\n").filter((l) => !/^\d+ problems?$|^1 problem$/.test(l))).toHaveLength(1);
+    expect(fs.existsSync(path.join(dir, "home", "clouds", "dry", "install.lock"))).toBe(false);
+  });
+
   it("compares with the local copy of the last upload", () => {
     const copy = path.join(dir, "answers.txt");
     expect(answersChange("[general]\nCONFIG_A=1\n", copy).status).toBe("not uploaded yet");
