@@ -16,6 +16,9 @@ import { argv, fs, path, glob } from "zx";
 // @cdktf/commons probes `terraform version` when loaded and reports a failure (no terraform
 // installed) to HashiCorp's checkpoint service; generation is offline, so never phone home.
 process.env.CHECKPOINT_DISABLE ??= "1";
+// The same probe prints "[ERROR] … problems with the CLI configuration" when TF_CLI_CONFIG_FILE
+// names a missing file (an error that is not one: generation uses no CLI configuration).
+if (process.env.TF_CLI_CONFIG_FILE && !fs.existsSync(process.env.TF_CLI_CONFIG_FILE)) process.env.TF_CLI_CONFIG_FILE = "/dev/null";
 
 const require = createRequire(import.meta.url);
 const generatorEntry = require.resolve("@cdktf/provider-generator");

@@ -1,5 +1,5 @@
 // The TypeScript bindings generated offline from the committed schema (npm run provider:gen).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -36,6 +36,16 @@ describe("generated openstack bindings", () => {
     scratch = mkdtempSync(join(tmpdir(), "rdoctl-gen-"));
   });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it("generate without a false [ERROR] when TF_CLI_CONFIG_FILE names a missing file (npm install's prepare)", () => {
+    const run = spawnSync(process.execPath, [join(root, "scripts/gen-provider.mjs"), "--out", join(scratch, "quiet")], {
+      cwd: root,
+      env: { ...process.env, TF_CLI_CONFIG_FILE: join(scratch, "missing.tfrc") },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).not.toMatch(/\[ERROR\]|CLI configuration/);
+  });
 
   it("are what the committed schema generates (no stale .gen)", () => {
     const fresh = join(scratch, "cdktf");
