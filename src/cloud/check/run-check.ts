@@ -5,7 +5,7 @@ import { defaultSchemaPath, loadProviderSchema } from "./schema";
 import { findSynthesizedStacks, readSynthesizedStack } from "./synth-output";
 
 export interface RunCheckOptions {
-  /** cdktf output directory, one stack's directory, or a cdk.tf.json file. @default {@link defaultSynthDir} */
+  /** cdktf output directory, one stack's directory, or a cdk.tf.json file. @default the output directory cdktf.json names (`defaultSynthDir`) */
   readonly target?: string;
   /** @default providers/openstack/schema.json shipped with rdoctl */
   readonly schemaFile?: string;

@@ -73,7 +73,7 @@ export interface Grant {
  * Creates the role assignment of `principal` on a project or domain, inside `target`'s scope
  * with an id naming principal and role (`grant-user-ahmed-admin`), so plans read like the
  * matrix they implement. Granting the same principal the same role twice is a problem; principals
- * are told apart by construct, not by name (see {@link linkId}).
+ * are told apart by construct, not by name (see `linkId` in src/cloud/link-ids.ts).
  */
 export function grantOn(
   target: Construct,
