@@ -16,9 +16,9 @@ import YAML from "yaml";
 import { generateAnswers } from "../../src/packstack";
 import type { SecretSource } from "../../src/packstack/secrets";
 import { resolveTopology } from "../../src/topology/resolve";
-import type { Role, TopologySpec } from "../../src/topology/model";
+import type { TopologySpec } from "../../src/topology/model";
 import { startLab, type Lab, type LabHost } from "./lab";
-import { LAB_EXTERNAL_NETWORK, labTopologySpec } from "./inventory";
+import { LAB_EXTERNAL_NETWORK, labRoles, labTopologySpec } from "./inventory";
 import { OpenStackApi, type Credentials } from "./openstack-api";
 
 const REPO = resolve(__dirname, "../..");
@@ -83,8 +83,13 @@ export function launcherRoles(answers: Record<string, string>, address: string):
 
 export interface OpenStackCloudOptions {
   release?: OpenStackRelease;
-  /** Use this lab's first host instead of starting a 1-host lab (the caller then owns the lab). */
+  /** Use this lab instead of starting one (the caller then owns the lab). */
   lab?: Lab;
+  /**
+   * Hosts of the cloud, laid out by labRoles(): 1 = all-in-one (default); 2 = controller+network,
+   * compute; 3+ = controller, network, computes.
+   */
+  hosts?: number;
   /** Merged over the all-in-one TopologySpec (e.g. `{ services: { cinder: { enabled: false } } }`). Heat is enabled by default. */
   spec?: Partial<TopologySpec>;
   /** Progress lines (launcher output, venv build). */
@@ -195,13 +200,14 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
   const venv = await ensureOpenStackVenv(release, log);
   mark("venv");
   const ownLab = !options.lab;
-  const lab = options.lab ?? (await startLab({ hosts: [{ delayScale: 0 }], name: "openstack" }));
+  const count = options.hosts ?? 1;
+  const lab = options.lab ?? (await startLab({ hosts: Array.from({ length: count }, () => ({ delayScale: 0 })), name: "openstack" }));
   const dir = mkdtempSync(join(tmpdir(), "rdoctl-openstack-"));
   try {
     mark("lab");
     const host = lab.hosts[0]!;
-    const roles: Role[] = ["controller", "network", "compute", "storage"];
-    const base = labTopologySpec(lab, "lab-openstack", [roles], { externalNetwork: LAB_EXTERNAL_NETWORK });
+    const cloudHosts = lab.hosts.slice(0, count);
+    const base = labTopologySpec(lab, "lab-openstack", labRoles(count), { externalNetwork: LAB_EXTERNAL_NETWORK });
     const spec: TopologySpec = {
       ...base,
       release,
@@ -211,15 +217,23 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
     const answerFile = generateAnswers(resolveTopology(spec), { release, secrets: new RandomSecrets() });
     const answers = { ...answerFile.values };
     const hostAnswers = "/root/lab-openstack-answers.txt";
-    lab.writeFile(host, hostAnswers, answerFile.text, 0o600);
+    for (const h of cloudHosts) lab.writeFile(h, hostAnswers, answerFile.text, 0o600);
     writeFileSync(join(dir, "answers.txt"), answerFile.text, { mode: 0o600 });
-    const hostRoles = [...launcherRoles(answers, host.address), "post"];
-    const r = await runLauncher(lab, host, `start --answers ${hostAnswers} --roles ${hostRoles.join(",")} --venv ${venv}`, timeoutMs);
-    for (const line of (r.stdout + r.stderr).split("\n").filter(Boolean)) log(line);
-    if (r.code !== 0) {
-      const error = (r.stdout + r.stderr).split("\n").find((l) => l.startsWith("Error:")) ?? `launcher exited ${r.code}: ${(r.stdout + r.stderr).slice(-500)}`;
-      throw new Error(`lab OpenStack did not start on ${host.name}: ${error}`);
-    }
+    const launch = async (h: LabHost, roles: string[]) => {
+      if (roles.length === 0) return;
+      const r = await runLauncher(lab, h, `start --answers ${hostAnswers} --roles ${roles.join(",")} --venv ${venv}`, timeoutMs);
+      for (const line of (r.stdout + r.stderr).split("\n").filter(Boolean)) log(`${h.name}: ${line}`);
+      if (r.code !== 0) {
+        const error = (r.stdout + r.stderr).split("\n").find((l) => l.startsWith("Error:")) ?? `launcher exited ${r.code}: ${(r.stdout + r.stderr).slice(-500)}`;
+        throw new Error(`lab OpenStack did not start on ${h.name}: ${error}`);
+      }
+    };
+    // As Packstack's manifests, but the chassis and computes of different hosts start side by side.
+    const rolesOf = (h: LabHost) => launcherRoles(answers, h.address);
+    const central = new Set(["mariadb", "amqp", "controller"]);
+    for (const h of cloudHosts) await launch(h, rolesOf(h).filter((r) => central.has(r)));
+    await Promise.all(cloudHosts.map((h) => launch(h, rolesOf(h).filter((r) => !central.has(r)))));
+    await launch(lab.hosts.find((h) => h.address === answers.CONFIG_CONTROLLER_HOST)!, ["post"]);
     mark("services");
     const credentials: Credentials = {
       authUrl: `http://${answers.CONFIG_CONTROLLER_HOST}:5000/v3`,
@@ -232,8 +246,10 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
     };
     const api = new OpenStackApi(credentials);
     await api.login();
-    const computes = answers.CONFIG_NOVA_INSTALL === "y" ? [host.fqdn] : [];
-    await waitForComputes(api, computes, answers.CONFIG_NEUTRON_INSTALL === "y" ? [host.fqdn] : []);
+    const fqdnsOf = (key: string) => cloudHosts.filter((h) => (answers[key] ?? "").split(",").includes(h.address)).map((h) => h.fqdn);
+    const computes = answers.CONFIG_NOVA_INSTALL === "y" ? fqdnsOf("CONFIG_COMPUTE_HOSTS") : [];
+    const chassis = answers.CONFIG_NEUTRON_INSTALL === "y" ? [...new Set([...computes, ...fqdnsOf("CONFIG_NETWORK_HOSTS")])] : [];
+    await waitForComputes(api, computes, chassis);
     mark("ready");
     const cloudName = "rdoctl-lab";
     const cloudsYaml = writeCloudsYaml(dir, cloudName, credentials);
@@ -263,7 +279,7 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
       async stop() {
         if (stopped) return;
         stopped = true;
-        await runLauncher(lab, host, "stop", 120_000);
+        await Promise.all(cloudHosts.map((h) => runLauncher(lab, h, "stop", 120_000)));
         if (ownLab) await lab.stop();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { isLabSupported, reportLabSkipped, startLab, type Lab } from "./lab";
+import { isLabSupported, reportLabSkipped, startLab, type HostRef, type Lab } from "./lab";
 import { LAB_EXTERNAL_NETWORK, labRoles } from "./inventory";
 import { enableRealOpenStack, ensureOpenStackVenv, runLauncher, startOpenStackCloud, type OpenStackCloud } from "./openstack-cloud";
 import { httpCall, OpenStackApi, type Credentials } from "./openstack-api";
@@ -41,7 +41,7 @@ function endpointHosts(api: OpenStackApi): Record<string, string[]> {
 }
 
 /** Every TCP socket listening inside a lab host. */
-async function listening(lab: Lab, host: string): Promise<string[]> {
+async function listening(lab: Lab, host: HostRef): Promise<string[]> {
   const r = await lab.run(host, "ss -Htln | awk '{print $4}'");
   return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
 }
