@@ -172,6 +172,8 @@ export async function checkCloud(input: CheckInput): Promise<{ results: CheckRes
           if (!expected.length) throw new Error(`got a token for ${project.name} with roles ${token.roles.join(", ")}`);
           const missing = expected.filter((r) => !token.roles.includes(r));
           if (missing.length) throw new Error(`token for ${project.name} lacks role(s) ${missing.join(", ")} (has ${token.roles.join(", ")})`);
+          // Implied roles (admin → member → reader) may come along; admin only when granted.
+          if (!expected.includes("admin") && token.roles.includes("admin")) throw new Error(`token for ${project.name} carries admin, which was not granted`);
           return `roles ${token.roles.join(", ")}`;
         } catch (err) {
           if (!expected.length && err instanceof HttpError && err.status === 401) return "401 as expected";

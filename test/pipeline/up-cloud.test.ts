@@ -148,7 +148,8 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real
       const shown = deploy.stdout.replace(/\x1b\[[0-9;]*m/g, "");
       expect(shown.indexOf("install  terraform_data.install: Creation complete")).toBeGreaterThan(-1);
       expect(shown.indexOf("identity  openstack_identity_project_v3")).toBeGreaterThan(shown.indexOf("install  terraform_data.install: Creation complete"));
-      expect(await scopedToken(authUrl, "ahmed", "ahmed-secret-1", "Y")).toEqual({ status: 201, roles: ["member"] });
+      // member, and reader which Keystone's default roles imply; not admin.
+      expect(await scopedToken(authUrl, "ahmed", "ahmed-secret-1", "Y")).toEqual({ status: 201, roles: ["member", "reader"] });
       expect((await scopedToken(authUrl, "ahmed", "ahmed-secret-1", "Z")).status).toBe(401);
       for (const stack of ["install", "identity"]) {
         const tfJson = fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
