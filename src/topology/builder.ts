@@ -4,6 +4,7 @@ import type {
   NeutronSpec,
   PackstackOverrides,
   Release,
+  ReleaseCodename,
   ServiceName,
   ServicesSpec,
   SslSpec,
@@ -38,8 +39,8 @@ export class CloudBuilder {
     this.spec = { name, hosts: [] };
   }
 
-  /** @default DEFAULT_RELEASE */
-  release(release: Release): this {
+  /** A version or its codename (`epoxy`). @default DEFAULT_RELEASE */
+  release(release: Release | ReleaseCodename): this {
     this.spec.release = release;
     return this;
   }
