@@ -11,6 +11,7 @@ import {
   getResource,
   type HotTemplate,
 } from "../src/cloud";
+import { requireTopologyServices } from "../src/cloud/required-services";
 import { addCloud, type CloudStackProps } from "./common";
 
 /** Answers HTTP with the server's name; CirrOS has busybox nc and no package manager. */
@@ -43,6 +44,7 @@ export class AppTemplateStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: AppTemplateProps = {}) {
     super(scope, id);
     addCloud(this, props);
+    requireTopologyServices(this, props.topology);
     const count = props.count ?? 3;
     const imageName = props.imageName ?? "cirros";
     const flavorName = props.flavorName ?? "m1.tiny";

@@ -1,5 +1,6 @@
 import { TerraformStack, type Construct } from "../src/cdktf";
 import { Domain, Project, User } from "../src/cloud";
+import { requireTopologyServices } from "../src/cloud/required-services";
 import { addCloud, type CloudStackProps } from "./common";
 
 /**
@@ -15,6 +16,7 @@ export class IdentityStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: CloudStackProps = {}) {
     super(scope, id);
     addCloud(this, props);
+    requireTopologyServices(this, props.topology);
     this.domain = new Domain(this, "domain", { name: "example", description: "Role-assignment example" });
     const project = (name: string) => new Project(this, `project-${name}`, { name, domain: this.domain });
     this.projects = { X: project("X"), Y: project("Y"), Z: project("Z") };

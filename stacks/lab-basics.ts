@@ -15,6 +15,7 @@ import {
 } from "../src/cloud";
 import cirros from "./data/cirros.json";
 import m1 from "./data/m1-flavors.json";
+import { requireTopologyServices } from "../src/cloud/required-services";
 import { addCloud, type CloudStackProps } from "./common";
 
 /** Lab network used when no topology says otherwise (TEST-NET-3, RFC 5737). */
@@ -71,6 +72,7 @@ export class LabBasicsStack extends TerraformStack {
     super(scope, id);
     addCloud(this, props);
     const topology = props.topology;
+    requireTopologyServices(this, props.topology);
 
     this.external = new ExternalNetwork(
       this,

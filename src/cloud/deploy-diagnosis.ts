@@ -43,10 +43,21 @@ const SERVICES: readonly [prefix: string, service: string, topology: string][] =
 const STACK_PREFIX = /^([A-Za-z0-9][\w.-]*)\s{2,}/;
 const FRAME = /^\s*([╷│╵])\s?(.*)$/;
 
+/**
+ * The `Error:` diagnostics of the output. Terraform frames each one (╷ │ ╵) on a terminal; under
+ * CI (no colour, no TTY) cdktf prints them unframed, the diagnostic's lines indented under it.
+ */
 function errorBlocks(output: string, defaultStack: string): ErrorBlock[] {
   const blocks: ErrorBlock[] = [];
-  let current: { stack: string; lines: string[] } | undefined;
+  let current: { stack: string; summary: string; lines: string[] } | undefined;
   let stack = defaultStack;
+  const close = () => {
+    if (!current) return;
+    const withLine = current.lines.find((l) => /^\s*with /.test(l));
+    const address = withLine ? /with ([^,]+),?/.exec(withLine)?.[1]?.trim() : undefined;
+    blocks.push({ stack: current.stack, summary: current.summary, body: current.lines.join("\n"), ...(address ? { address } : {}) });
+    current = undefined;
+  };
   for (const raw of output.replace(/\x1b\[[0-9;]*m/g, "").split("\n")) {
     let line = raw.trimEnd();
     const prefix = STACK_PREFIX.exec(line);
@@ -54,26 +65,23 @@ function errorBlocks(output: string, defaultStack: string): ErrorBlock[] {
       stack = prefix[1]!;
       line = line.slice(prefix[0].length);
     }
-    const match = FRAME.exec(line);
-    if (!match) continue;
-    const [, frame, text = ""] = match;
-    if (frame === "╷") {
-      current = { stack, lines: [] };
-    } else if (frame === "│" && current) {
-      if (prefix) current.stack = stack;
-      current.lines.push(text);
-    } else if (frame === "╵" && current) {
-      const first = current.lines.findIndex((l) => /^Error: /.test(l));
-      if (first >= 0) {
-        const summary = current.lines[first]!.replace(/^Error: /, "").trim();
-        const rest = current.lines.slice(first + 1);
-        const withLine = rest.find((l) => /^\s*with /.test(l));
-        const address = withLine ? /with ([^,]+),?/.exec(withLine)?.[1]?.trim() : undefined;
-        blocks.push({ stack: current.stack, summary, body: rest.join("\n"), ...(address ? { address } : {}) });
-      }
-      current = undefined;
+    const framed = FRAME.exec(line);
+    if (framed?.[1] === "╵") {
+      close();
+      continue;
+    }
+    const text = framed ? (framed[2] ?? "") : line;
+    const error = /^\s*Error: (.*)$/.exec(text);
+    if (error) {
+      close();
+      current = { stack, summary: error[1]!.trim(), lines: [] };
+    } else if (current) {
+      // Unframed: the diagnostic goes on while lines are indented; a stack's next line or an unindented one ends it.
+      if (!framed && (prefix || (text.trim() !== "" && !/^\s/.test(text)))) close();
+      else current.lines.push(text);
     }
   }
+  close();
   return blocks;
 }
 

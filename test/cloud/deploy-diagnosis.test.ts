@@ -26,6 +26,13 @@ describe("diagnoseDeploy", () => {
     ]);
   });
 
+  it("a refused login, as cdktf deploy printed it under CI (captured: no frames, the diagnostic indented)", () => {
+    const output = readFileSync(join(__dirname, "fixtures", "deploy-wrong-password-ci.txt"), "utf8");
+    expect(diagnoseDeploy(output, { cloudEntry: "all-in-one" }).map(formatDeployProblem)).toEqual([
+      "deploy identity: data.openstack_identity_role_v3.openstack-role-lookups_admin_380435D6 (openstack-role-lookups/admin): the cloud refused the credentials (HTTP 401); check username, password, user domain and project of clouds.yaml entry all-in-one, then deploy again",
+    ]);
+  });
+
   it("a refused login", () => {
     const output = framed("lab-basics", "Error creating OpenStack networking client: Authentication failed", "openstack_networking_network_v2.external_network_1 (lab-basics/external/network)");
     expect(diagnoseDeploy(output, { cloudEntry: "lab" }).map(formatDeployProblem)).toEqual([

@@ -57,3 +57,16 @@ describe("lab-basics image source", () => {
     }
   });
 });
+
+describe("a stack needing a service the topology does not install", () => {
+  it("fails synth naming the construct, the service and the switch, before any apply", async () => {
+    const { AppTemplateStack } = await import("../../stacks/app-template");
+    const noHeat = { ...ALL_IN_ONE, services: { ...ALL_IN_ONE.services, heat: { enabled: false } } };
+    expect(() => synth(new AppTemplateStack(Testing.app(), "app-template", { topology: noHeat }))).toThrow(
+      /\[app-template\] app-template\/web-heat needs Heat \(openstack_orchestration_stack_v1\), which topology all-in-one does not install: set services\.heat\.enabled: true in the inventory/,
+    );
+    const noCinder = { ...ALL_IN_ONE, services: { ...ALL_IN_ONE.services, cinder: { ...ALL_IN_ONE.services.cinder, enabled: false } } };
+    expect(() => synth(new LabBasicsStack(Testing.app(), "lab-basics", { topology: noCinder }))).toThrow(/needs Cinder \(openstack_blockstorage_quotaset_v3\)/);
+    expect(() => synth(new AppTemplateStack(Testing.app(), "app-template", { topology: ALL_IN_ONE }))).not.toThrow();
+  });
+});
