@@ -141,7 +141,7 @@ describe("CI examples: structure", () => {
 const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/pipeline/ci-examples.test.ts");
 const engineMissing = locateEngine().problems.length > 0 ? "engine not ready (npm run engine)" : undefined;
-if (support.ok && engineMissing) process.stderr.write(`CI EXAMPLES SKIPPED: test/pipeline/ci-examples.test.ts: ${engineMissing}\n`);
+if (support.ok && engineMissing) reportLabSkipped(engineMissing, "test/pipeline/ci-examples.test.ts");
 
 function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

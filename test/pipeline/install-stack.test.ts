@@ -15,7 +15,7 @@ const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/pipeline/install-stack.test.ts");
 const engineMissing = locateEngine().engine ? undefined : "no terraform or tofu (npm run engine)";
 const missing = engineMissing ?? postgresUnavailable();
-if (support.ok && missing) process.stderr.write(`INSTALL STACK SKIPPED: test/pipeline/install-stack.test.ts: ${missing}\n`);
+if (support.ok && missing) reportLabSkipped(missing, "test/pipeline/install-stack.test.ts");
 
 /**
  * The install stack of the cdktf app, deployed for real: Terraform (state in PostgreSQL) runs

@@ -7,6 +7,7 @@ import { App, DataResource, TerraformStack } from "../../src/cdktf";
 import { stateBackendFromEnv, useStateBackendEverywhere, type StateBackendConfig } from "../../src/cloud/backend";
 import { RdoctlError } from "../../src/errors";
 import { locateEngine } from "../../src/cloud/engine";
+import { reportLabSkipped } from "../lab/support";
 import { findEngine } from "../../src/pipeline/engine";
 import { postgresUnavailable, startPostgres, type Postgres } from "./postgres";
 
@@ -82,7 +83,8 @@ interface Run {
 
 const engineMissing = locateEngine().engine ? undefined : "no terraform or tofu (npm run engine)";
 const skipReason = engineMissing ?? postgresUnavailable();
-if (skipReason) process.stderr.write(`PG STATE SKIPPED: test/pipeline/state-backend.test.ts: ${skipReason}\n`);
+// CI machines have both: a skip there is a failure (the lab's skip marker, see test/lab/README.md).
+if (skipReason) reportLabSkipped(skipReason, "test/pipeline/state-backend.test.ts");
 
 describe.runIf(!skipReason)("pg backend with a real PostgreSQL and the real engine", () => {
   let pg: Postgres;

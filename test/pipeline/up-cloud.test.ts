@@ -15,7 +15,7 @@ const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/pipeline/up-cloud.test.ts");
 process.env.RDOCTL_ENGINE_CACHE ??= engineCacheDir();
 const engineMissing = locateEngine().problems.length > 0 ? "engine not ready (npm run engine)" : undefined;
-if (support.ok && engineMissing) process.stderr.write(`UP CLOUD SKIPPED: test/pipeline/up-cloud.test.ts: ${engineMissing}\n`);
+if (support.ok && engineMissing) reportLabSkipped(engineMissing, "test/pipeline/up-cloud.test.ts");
 
 function explain(r: CliResult): string {
   return `exit ${r.code}\nstderr:\n${r.stderr.slice(-4000)}\nstdout tail:\n${r.stdout.slice(-4000)}`;

@@ -12,7 +12,7 @@ if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/pipeline/up
 // The CLI runs with a private HOME: point it at this machine's engine cache.
 process.env.RDOCTL_ENGINE_CACHE ??= engineCacheDir();
 const engineMissing = locateEngine().problems.length > 0 ? "engine not ready (npm run engine)" : undefined;
-if (support.ok && engineMissing) process.stderr.write(`UP LAB SKIPPED: test/pipeline/up-lab.test.ts: ${engineMissing}\n`);
+if (support.ok && engineMissing) reportLabSkipped(engineMissing, "test/pipeline/up-lab.test.ts");
 
 function explain(r: CliResult): string {
   return `exit ${r.code}\nstderr:\n${r.stderr.slice(-3000)}\nstdout tail:\n${r.stdout.slice(-3000)}`;
