@@ -154,6 +154,11 @@ describe("importers: what the cloud has, through the provider's data sources", (
     expect(
       problemsAfter(() => new VmGroup(stack, "group", { namePrefix: "g", count: 2, image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ existing: reserved }] })),
     ).toBe("port/group: ports of a VmGroup cannot be existing ports: every server would claim the same port");
+    const volume = new Volume(stack, "shared-volume", { name: "v", sizeGb: 1 });
+    const net = TenantNetwork.fromName(stack, "net", "app-net");
+    expect(
+      problemsAfter(() => new VmGroup(stack, "group2", { namePrefix: "h", count: 2, image: { name: "cirros" }, flavor: { name: "m1.small" }, ports: [{ network: net }], volumes: [volume] })),
+    ).toContain("port/group2: volumes of a VmGroup would be attached to every server; attach one volume per server with Server.attachVolume");
   });
 
   it("a network imported without its subnet cannot be attached to a router, said with the construct path", () => {

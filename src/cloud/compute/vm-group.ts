@@ -36,6 +36,9 @@ export class VmGroup extends Construct {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(props.namePrefix)) {
       addProblem(this, `namePrefix ${JSON.stringify(props.namePrefix)} must be letters, digits and "-" (it becomes host names)`);
     }
+    if ((props.volumes ?? []).length > 0) {
+      addProblem(this, "volumes of a VmGroup would be attached to every server; attach one volume per server with Server.attachVolume");
+    }
     if (props.ports.some((p) => "existing" in p)) {
       addProblem(this, "ports of a VmGroup cannot be existing ports: every server would claim the same port");
     }

@@ -1,7 +1,7 @@
 import { Annotations, Aspects, Construct, dependable } from "../../cdktf";
 import { NetworkingFloatingipAssociateV2, NetworkingFloatingipV2 } from "../provider";
 import type { IExternalNetwork } from "./external-network-ref";
-import type { INetwork } from "../interfaces";
+import type { INetwork, IProject } from "../interfaces";
 import { readableName } from "../validation";
 
 export interface FloatingIpProps {
@@ -11,6 +11,8 @@ export interface FloatingIpProps {
   readonly attachTo?: { readonly portId: string; readonly network?: INetwork };
   /** @default none */
   readonly description?: string;
+  /** Project that owns the address (admin only for another project). @default the project of the stack's credentials */
+  readonly project?: IProject;
 }
 
 /**
@@ -34,6 +36,7 @@ export class FloatingIp extends Construct {
     this.resource = new NetworkingFloatingipV2(this, "address", {
       pool: props.pool.name,
       description: props.description,
+      tenantId: props.project?.id,
       dependsOn: props.pool.addressSubnet ? [props.pool.addressSubnet] : undefined,
     });
     if (props.attachTo) {
