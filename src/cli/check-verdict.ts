@@ -1,4 +1,4 @@
-import type { CheckResult, Diagnostic } from "../packstack/check";
+import { verdictSentence, type CheckResult, type Diagnostic } from "../packstack/check";
 import { plural, type CliIssue } from "./output";
 
 /**
@@ -7,42 +7,20 @@ import { plural, type CliIssue } from "./output";
  * the file and read every line as written.
  */
 
-/** Findings by which Packstack reads less than the file says. */
-const IGNORED = new Set(["unknown-key", "other-release-key", "other-section"]);
-/** Findings by which Packstack reads a value other than the one written. */
-const MISREAD = new Set(["inline-comment", "default-section"]);
-
 export interface CheckVerdict {
   readonly exitCode: 0 | 1;
   readonly text: string;
 }
 
+/**
+ * Exit 0 for the `accepted` outcome, and for `accepted-with-ignored` only when every ignored part
+ * was allowed (--allow-unknown turns those findings into warnings): the sentence then says so.
+ */
 export function checkVerdict(result: CheckResult, file: string): CheckVerdict {
-  const packstack = `Packstack ${result.release}`;
-  if (!result.accepted) {
-    const others = result.errors.length - (result.packstackError !== undefined && result.errors.length > 0 ? 1 : 0);
-    // Packstack's message may span lines (configparser quotes the offending line): keep one.
-    const why = result.packstackError !== undefined ? `: ${result.packstackError.replace(/\s*\n\s*/g, " ")}` : "";
-    return { exitCode: 1, text: `${packstack} would reject ${file}${why}${others > 0 ? ` (and ${plural(others, "other problem")})` : ""}` };
-  }
-  if (result.errors.length > 0) {
-    const ignored = result.errors.filter((d) => IGNORED.has(d.code)).length;
-    const misread = result.errors.filter((d) => MISREAD.has(d.code)).length;
-    const other = result.errors.length - ignored - misread;
-    const parts = [
-      ...(ignored > 0 ? [`silently ignore ${plural(ignored, "key")}`] : []),
-      ...(misread > 0 ? [`read ${plural(misread, "value")} other than written`] : []),
-      ...(other > 0 ? [`have ${plural(other, "other problem")}`] : []),
-    ];
-    return { exitCode: 1, text: `${packstack} would accept ${file} but ${joinAnd(parts)}` };
-  }
-  const how = result.warnings.length > 0 ? `, with ${plural(result.warnings.length, "warning")}` : " as written";
-  return { exitCode: 0, text: `${packstack} would accept ${file}${how}` };
-}
-
-function joinAnd(parts: readonly string[]): string {
-  if (parts.length <= 1) return parts.join("");
-  return `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  // Packstack's message may span lines (configparser quotes the offending line): keep one.
+  const sentence = verdictSentence(result, file).replace(/\s*\n\s*/g, " ");
+  if (result.outcome === "rejected" || result.errors.length > 0) return { exitCode: 1, text: sentence };
+  return { exitCode: 0, text: result.outcome === "accepted" ? sentence : `${sentence}, as --allow-unknown allows` };
 }
 
 /** Every finding as an envelope issue; notes only when asked for. */
@@ -74,7 +52,7 @@ export function formatCheckFindings(result: CheckResult, file: string, options: 
   emit(result.warnings, "warnings");
   if (options.notes) emit(result.notes, "notes");
   else if (result.notes.length > 0) {
-    lines.push(`${file}: ${plural(result.notes.length, "thing")} only the deployer can check (${result.notes.map((n) => n.key).join(", ")}); --verbose shows them`);
+    lines.push(`${file}: ${plural(result.notes.length, "value")} only the deployer can check (${result.notes.map((n) => n.key).join(", ")}); --verbose shows them`);
   }
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }

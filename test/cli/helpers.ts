@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -18,19 +19,25 @@ function sourcesUnder(dir: string): string[] {
   return out;
 }
 
-function compiledIsStale(): boolean {
-  return sourcesUnder("src").some((source) => {
-    const built = path.join(ROOT, "dist", source.replace(/\.ts$/, ".js"));
-    return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(ROOT, source)).mtimeMs;
-  });
+/** Hash of every source file: mtimes alone miss a tsc of another run that read a file just before an edit. */
+function sourcesHash(): string {
+  const hash = createHash("sha256");
+  for (const source of sourcesUnder("src").sort()) hash.update(source).update("\0").update(fs.readFileSync(path.join(ROOT, source))).update("\0");
+  return hash.digest("hex");
 }
 
-/** Builds dist/ when a source is newer; tsc emits even when files of other areas do not typecheck. */
+const BUILT_FROM = path.join(ROOT, "dist", ".built-from-sources");
+
+/** Builds dist/ unless it was built by this helper from exactly the current sources. */
 export function ensureCompiled(): void {
   if (process.env.RDOCTL_TEST_BIN) return;
-  // A source edited while tsc runs stays "stale": the build is as fresh as it can be then.
-  if (compiledIsStale()) spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
+  const current = sourcesHash();
+  if (fs.existsSync(BUILT_FROM) && fs.readFileSync(BUILT_FROM, "utf8") === current) return;
+  // tsc emits even when files of other areas do not typecheck.
+  spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
   if (!fs.existsSync(path.join(ROOT, "dist", "src", "cli", "main.js"))) throw new Error("tsc did not build dist/src/cli/main.js");
+  // The hash of the sources as they were before tsc ran: an edit during the build rebuilds next time.
+  fs.writeFileSync(BUILT_FROM, current);
 }
 
 export interface Run {
