@@ -43,4 +43,17 @@ describe("cdktf synth (the real CLI)", () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain("[ERROR]");
     expect(run.stdout).toContain("Generated Terraform code for the stacks");
   });
+
+  it("a topology module with a syntax error: cdktf synth says where, in the compiler's words, exit 1, no stack trace", () => {
+    const module = path.join(outdir, "broken-topology.ts");
+    fs.writeFileSync(module, `export default {\n  name: "lab",\n  hosts: [ { name: "a" ; } ],\n};\n`);
+    const env = { ...process.env, CI: "1", RDOCTL_INVENTORY: module };
+    delete env.TF_CLI_CONFIG_FILE;
+    const run = spawnSync("npm", ["run", "--silent", "synth", "--", "--output", path.join(outdir, "broken")], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
+    expect(run.status).not.toBe(0);
+    const output = `${run.stdout}${run.stderr}`;
+    expect(output).toContain(`rdoctl: ${module}:3:23: Expected "}" but found ";"`);
+    expect(output).not.toContain("Transform failed");
+    expect(output).not.toMatch(/^\s+at /m);
+  });
 });
