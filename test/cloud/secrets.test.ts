@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, Testing, TerraformStack } from "../../src/cdktf";
 import { OpenStackCloud, User } from "../../src/cloud";
 import { cloudPaths } from "../../src/workspace";
@@ -25,6 +25,14 @@ function readTree(dir: string): string {
 describe("no secret reaches the synthesized output", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-cloud-"));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  // No clouds.yaml of the machine running the tests is found: the provider names the entry only.
+  beforeEach(() => {
+    vi.stubEnv("HOME", path.join(root, "home"));
+    vi.stubEnv("XDG_CONFIG_HOME", "");
+    vi.stubEnv("OS_CLIENT_CONFIG_FILE", "");
+    vi.stubEnv("RDOCTL_HOME", path.join(root, "no-clouds"));
+  });
+  afterEach(() => vi.unstubAllEnvs());
 
   // A cloud "installed" by rdoctl: its clouds.yaml holds the admin password.
   const paths = cloudPaths("lab", root);
