@@ -80,18 +80,49 @@ export function showSecrets(inventory: string, keys: readonly string[], options:
   );
 }
 
-/** The value for `secrets set`, from stdin: never from the command line, where ps and shell history keep it. */
+/**
+ * The value for `secrets set`: typed at a terminal without echo (twice, to catch a typo), or
+ * piped on stdin; never from the command line, where ps and shell history keep it.
+ */
 export async function readValueFromStdin(key: string): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new RdoctlError(
-      `${key}: give the value on stdin, not on the command line (e.g. \`read -rs PW && printf '%s' "$PW" | rdoctl secrets set INVENTORY ${key}\`)`,
-      2,
-      "usage",
-    );
+    const first = await promptHidden(`${key} (not shown): `);
+    const again = await promptHidden(`${key} again: `);
+    if (first !== again) throw new RdoctlError(`${key}: the two values differ; nothing was changed`, 1, "secret-value");
+    return first;
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+/** Reads one line from the terminal with echo off; Ctrl-C interrupts (exit 130). */
+function promptHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    // Echo goes off before the prompt shows, so nothing typed after it is ever echoed.
+    stdin.setRawMode(true);
+    process.stderr.write(prompt);
+    stdin.resume();
+    stdin.setEncoding("utf8");
+    let value = "";
+    const done = (result: () => void): void => {
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write("\n");
+      result();
+    };
+    const onData = (chunk: string): void => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n") return done(() => resolve(value));
+        if (char === "\u0003") return done(() => reject(new RdoctlError("interrupted; nothing was changed", 130, "interrupted")));
+        if (char === "\u007f" || char === "\b") value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.on("data", onData);
+  });
 }
 
 function checkValue(key: string, value: string): void {

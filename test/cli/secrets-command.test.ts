@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -78,6 +79,48 @@ describe("rdoctl secrets set", () => {
     expect(store().CONFIG_KEYSTONE_ADMIN_PW).toBe("Operator-Chosen-1");
     expect(values(defaultFile).CONFIG_KEYSTONE_ADMIN_PW).toBe("Operator-Chosen-1");
     expect(values(elsewhere).CONFIG_KEYSTONE_ADMIN_PW).toBe("Operator-Chosen-1");
+    expectConsistent([defaultFile, elsewhere]);
+  });
+
+  it("at a terminal, asks twice without echo, and never shows the value", () => {
+    // A real pseudo-terminal (Python's pty), so rdoctl sees a TTY on stdin as an operator's shell gives it.
+    const script = [
+      "import os, pty, sys, json, time",
+      "pid, fd = pty.fork()",
+      "if pid == 0:",
+      "    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)",
+      "out = b''",
+      "def read_until(marker):",
+      "    global out",
+      "    while marker not in out:",
+      "        chunk = os.read(fd, 1024)",
+      "        if not chunk: return",
+      "        out += chunk",
+      "read_until(b'(not shown): ')",
+      "os.write(fd, b'Typed-Secret-7\\r')",
+      "read_until(b'again: ')",
+      "os.write(fd, b'Typed-Secret-7\\r')",
+      "while True:",
+      "    try:",
+      "        chunk = os.read(fd, 1024)",
+      "    except OSError:",
+      "        break",
+      "    if not chunk: break",
+      "    out += chunk",
+      "_, status = os.waitpid(pid, 0)",
+      "print(json.dumps({'output': out.decode('utf8', 'replace'), 'code': os.waitstatus_to_exitcode(status)}))",
+    ].join("\n");
+    const run = spawnSync("python3", ["-c", script, process.execPath, path.join(ROOT, "bin", "rdoctl.js"), "secrets", "set", aio, "CONFIG_KEYSTONE_DEMO_PW"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    const result = JSON.parse(run.stdout) as { output: string; code: number };
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("CONFIG_KEYSTONE_DEMO_PW (not shown): ");
+    expect(result.output).not.toContain("Typed-Secret-7");
+    expect(store().CONFIG_KEYSTONE_DEMO_PW).toBe("Typed-Secret-7");
     expectConsistent([defaultFile, elsewhere]);
   });
 

@@ -33,7 +33,7 @@ export function registerSecretsCommands(program: Command): void {
 
   secrets
     .command("set")
-    .description("store a value you choose for one secret (read from stdin, never from the command line) and regenerate the cloud's answer files")
+    .description("store a value you choose for one secret (typed without echo, or piped on stdin; never on the command line) and regenerate the cloud's answer files")
     .argument("<inventory>", "inventory (YAML) or topology module (.ts/.js)")
     .argument("<key>", "answer-file key, e.g. CONFIG_KEYSTONE_ADMIN_PW")
     .option("--json", "print the result as JSON")
