@@ -1,10 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateAnswers } from "../packstack/answers";
+import { generateAnswers, loadCloud } from "../packstack/answers";
 import { parseRelease } from "../packstack/catalog";
 import { writeAnswerFile } from "../packstack/files";
 import { DeterministicSecretSource, withSecretStore, type FileSecretStore, type SecretSource } from "../packstack/secrets";
-import { loadTopology } from "../topology/load";
 import type { Release, Topology } from "../topology/model";
 import { cloudPaths, ensurePrivateDir, type CloudPaths } from "../workspace";
 import { checkOutputFile, writingTo } from "./out-file";
@@ -40,8 +39,10 @@ interface Registry {
 
 /** `rdoctl answers INVENTORY`: generates and writes (or prints) the answer file. */
 export function writeAnswerFileFor(inventory: string, options: WriteOptions): WrittenAnswerFile {
-  const topology = loadTopology(inventory);
-  const release = options.release ? parseRelease(options.release) : topology.release;
+  // With the answer writer's checks, so problems come with their file:line:column (as validate shows them).
+  const requested = options.release ? parseRelease(options.release) : undefined;
+  const topology = loadCloud(inventory, requested ? { release: requested } : {});
+  const release = requested ?? topology.release;
   const paths = cloudPaths(topology.name);
   const example = `answers-${release}.txt`;
   const out =

@@ -141,6 +141,18 @@ describe("rdoctl answers", () => {
     expect((await rdoctl("answers", "diff", a)).code).toBe(2);
   });
 
+  it("answers refuses what validate refuses, at the same file:line:column", async () => {
+    const file = path.join(tmp, "owned.yaml");
+    fs.writeFileSync(file, "name: owned\nhosts:\n  - {name: aio, address: 10.0.0.10, roles: [controller, compute]}\nservices: {neutron: {l2Agent: openvswitch}}\npackstack:\n  CONFIG_NEUTRON_L2_AGENT: ovn\n");
+    const expected = `${file}:6:28: packstack.CONFIG_NEUTRON_L2_AGENT: CONFIG_NEUTRON_L2_AGENT is written from services.neutron.l2Agent; an override would bypass the checks that keep it consistent with the rest of the model (expected services.neutron.l2Agent instead of packstack.CONFIG_NEUTRON_L2_AGENT)`;
+    const answers = await rdoctl("answers", file, "--secrets-test", "--out", "-");
+    const validate = await rdoctl("validate", file);
+    expect([answers.code, validate.code]).toEqual([1, 1]);
+    expect(answers.stdout).toBe("");
+    expect(answers.stderr.split("\n")[0]).toBe(expected);
+    expect(validate.stderr.split("\n")[0]).toBe(expected);
+  });
+
   it("--help works on every subcommand", async () => {
     for (const sub of [[], ["check"], ["import"], ["diff"]]) {
       const run = await rdoctl("answers", ...sub, "--help");
