@@ -89,6 +89,14 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
     expect((await api.volumeServices()).filter((s) => s.binary === "cinder-volume").map((s) => s.state)).toEqual(["up"]);
     expect(lab.readFile(node1, "/root/keystonerc_admin")).toContain(`export OS_AUTH_URL=http://${node1.address}:5000/v3`);
 
+    // Packstack again (a rerun): every service is already up with the same config, so none restarts.
+    const status = async () => (await runLauncher(lab!, node1, "status", 30_000)).stdout.trim().split("\n").sort();
+    const pidsBefore = await status();
+    expect(pidsBefore.filter((l) => l.includes("\trunning\t")).length).toBeGreaterThan(15);
+    const again = await cloud.rdoctl(["install", cloud.inventory, "--from", "run", "--json"]);
+    expect(again.code, explain(again)).toBe(0);
+    expect(await status()).toEqual(pidsBefore);
+
     // Teardown stops every recorded process by id: nothing of the cloud keeps listening.
     const before = await listening(lab, node1);
     expect(before).toContain(`${node1.address}:5000`);
@@ -131,6 +139,18 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
     expect((await lab.run(compute, "ps -eo args | grep -c '[n]ova-compute'")).stdout.trim()).not.toBe("0");
     expect((await lab.run(network, "ps -eo args | grep -c '[n]ova-compute'")).stdout.trim()).toBe("0");
   }, 1_200_000);
+
+  it("a service that cannot start fails its manifest like a Puppet error, and rdoctl diagnoses it", async () => {
+    lab = await startLab({ hosts: [{ delayScale: 0 }], name: "openstack-fault" });
+    enableRealOpenStack(lab, "/var/cache/rdoctl/openstack/no-such-venv");
+    const cloud = labCloud(lab, "broken", labRoles(1), { externalNetwork: LAB_EXTERNAL_NETWORK });
+    clouds.push(cloud);
+    const r = await cloud.rdoctl(["install", cloud.inventory]);
+    expect(r.code, explain(r)).toBe(1);
+    const node1 = lab.host("node1");
+    expect(r.stderr).toContain(`Error appeared during Puppet run: ${node1.address}_controller.pp`);
+    expect(r.stderr).toContain("no OpenStack venv at /var/cache/rdoctl/openstack/no-such-venv");
+  }, 300_000);
 
   it("startOpenStackCloud(): an all-in-one cloud for other tests, images served inside the lab, clients with keep-alive work", async () => {
     let cloud: OpenStackCloud | undefined;

@@ -143,12 +143,18 @@ function stopRecord(rec) {
   try { fs.unlinkSync(pidFile(rec.name)); } catch { /* already */ }
 }
 
+/** TERM to every recorded process group at once, KILL to what is left after 15 s; records removed. */
 function stopAll() {
   if (!fs.existsSync(PIDS)) return [];
   const recs = fs.readdirSync(PIDS).filter((f) => f.endsWith(".json")).map((f) => recorded(f.slice(0, -5))).filter(Boolean);
-  // Reverse start order: services before the databases and brokers they talk to.
-  recs.sort((a, b) => (b.started ?? "").localeCompare(a.started ?? ""));
-  for (const rec of recs) stopRecord(rec);
+  const signal = (rec, sig) => { try { process.kill(-rec.pgid, sig); } catch { /* gone */ } };
+  for (const rec of recs) signal(rec, "SIGTERM");
+  const until = Date.now() + 15000;
+  while (recs.some((r) => groupAlive(r.pgid)) && Date.now() < until) sh("sleep", ["0.2"]);
+  for (const rec of recs) {
+    if (groupAlive(rec.pgid)) signal(rec, "SIGKILL");
+    try { fs.unlinkSync(pidFile(rec.name)); } catch { /* already */ }
+  }
   return recs.map((r) => r.name);
 }
 
