@@ -141,6 +141,19 @@ describe("rdoctl answers", () => {
     expect((await rdoctl("answers", "diff", a)).code).toBe(2);
   });
 
+  it("check: a byte-order mark or an ignored section is never accepted", async () => {
+    const bom = path.join(tmp, "bom.txt");
+    fs.writeFileSync(bom, `\ufeff${referenceAnswerFile("2025.1")}`);
+    const rejected = await rdoctl("answers", "check", bom, "--release", "epoxy");
+    expect(rejected.code).toBe(1);
+    expect(rejected.stdout).toMatch(/^Packstack 2025\.1 would reject .*bom\.txt: Failed handling answer file: File contains no section headers/);
+    const extra = path.join(tmp, "extra.txt");
+    fs.writeFileSync(extra, `${referenceAnswerFile("2025.1")}[extra]\nCONFIG_DEBUG_MODE=y\n`);
+    const ignored = await rdoctl("answers", "check", extra, "--release", "2025.1");
+    expect(ignored.code).toBe(1);
+    expect(ignored.stdout).toMatch(/would accept .*extra\.txt but silently ignore/);
+  });
+
   it("answers refuses what validate refuses, at the same file:line:column", async () => {
     const file = path.join(tmp, "owned.yaml");
     fs.writeFileSync(file, "name: owned\nhosts:\n  - {name: aio, address: 10.0.0.10, roles: [controller, compute]}\nservices: {neutron: {l2Agent: openvswitch}}\npackstack:\n  CONFIG_NEUTRON_L2_AGENT: ovn\n");
