@@ -22,9 +22,11 @@ import { renderAnswerFile } from "./writer";
 /**
  * Topology → complete Packstack answer file for one release: every parameter of the release's
  * catalog, in Packstack's order and layout; values from the topology where the model covers
- * them, secrets from a {@link SecretSource}, `packstack:` overrides last, catalog defaults
- * elsewhere, host-derived defaults from the topology's hosts (never from the machine running
- * rdoctl). The result is checked with the same loader `answers check` uses before it is returned.
+ * them, secrets from a {@link SecretSource} (passwords Packstack will not read stay
+ * PW_PLACEHOLDER), `packstack:` overrides last, catalog defaults elsewhere, host-derived defaults
+ * from the topology's hosts (never from the machine running rdoctl). What would make the file
+ * wrong is refused first, as issues at the fields to change ({@link answerIssues}: the same
+ * checks `rdoctl validate` runs), and the file is loaded as `answers check` loads it.
  */
 
 export interface GenerateOptions {
