@@ -119,6 +119,14 @@ describe("malformed answer files (check, import, diff)", () => {
   }, 300_000);
 });
 
+/** A directory holding a valid, empty synthesized stack. */
+function stackDir(): string {
+  const dir = path.join(tmp, "stack");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "cdk.tf.json"), "{}\n");
+  return dir;
+}
+
 describe("malformed command lines", () => {
   const usage: string[][] = [
     [],
@@ -154,7 +162,12 @@ describe("malformed command lines", () => {
       ["answers", aio, "--out", path.join(tmp, "no", "such", "dir.txt")],
       ["secrets", "show", aio, "CONFIG_NOT_A_SECRET"],
       ["answers", "import", aio],
+      ["check", generated("cdk.tf.json", BINARY)],
+      ["check", stackDir(), "--schema", generated("schema.json", LATIN1)],
     ];
     for (const args of targets) expectClearFailure(rdoctlSync(args, { env }), 1, `rdoctl ${args.join(" ")}`);
+    // Synthesized stacks and provider schemas that are not UTF-8 text are named as such.
+    expect(rdoctlSync(["check", path.join(tmp, "cdk.tf.json")], { env }).stderr).toMatch(/^rdoctl: .*cdk\.tf\.json: not a UTF-8 text file \(/);
+    expect(rdoctlSync(["check", stackDir(), "--schema", path.join(tmp, "schema.json")], { env }).stderr).toMatch(/^rdoctl: .*schema\.json: not a UTF-8 text file \(/);
   });
 });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RdoctlError } from "../../errors";
 import { findShipped } from "../../shipped-files";
+import { decodeUtf8 } from "../../text-input";
 
 /**
  * The provider schema as `terraform providers schema -json` prints it. Only the fields the
@@ -186,7 +187,7 @@ export function loadProviderSchema(file: string): ProviderSchema {
   }
   const cached = loaded.get(absolute);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.schema;
-  const schema = parseProviderSchema(fs.readFileSync(absolute, "utf8"), file);
+  const schema = parseProviderSchema(decodeUtf8(fs.readFileSync(absolute), file), file);
   loaded.set(absolute, { mtimeMs: stat.mtimeMs, size: stat.size, schema });
   return schema;
 }

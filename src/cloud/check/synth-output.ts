@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RdoctlError } from "../../errors";
+import { decodeUtf8 } from "../../text-input";
 
 /** One synthesized stack on disk. */
 export interface SynthesizedStack {
@@ -53,12 +54,14 @@ export function findSynthesizedStacks(target: string): SynthesizedStack[] {
 
 /** Reads and parses one stack's cdk.tf.json. */
 export function readSynthesizedStack(stack: SynthesizedStack): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(stack.file, "utf8");
+    bytes = fs.readFileSync(stack.file);
   } catch {
     throw new RdoctlError(`${stack.file}: stack "${stack.name}" is listed in the manifest but its file is missing; ${NOT_SYNTHESIZED}`);
   }
+  // Bytes that are not UTF-8 text are named as such, never echoed into the JSON error.
+  const text = decodeUtf8(bytes, stack.file);
   try {
     return JSON.parse(text);
   } catch (err) {
