@@ -409,12 +409,15 @@ class ProxyCommandStream {
   private readonly child: ChildProcess;
   private stderr = "";
   private exit: string | undefined;
+  /** Exited and every stdio stream closed: its stderr is read to the end. */
+  private closed = false;
   readonly stream: Duplex;
 
   constructor(readonly command: string) {
     this.child = spawn("/bin/sh", ["-c", `exec ${command}`], { stdio: ["pipe", "pipe", "pipe"] });
     this.child.stderr!.setEncoding("utf8").on("data", (d: string) => (this.stderr = (this.stderr + d).slice(-2000)));
     this.child.on("exit", (code, signal) => (this.exit = signal ? `killed by ${signal}` : `exited ${code}`));
+    this.child.on("close", () => (this.closed = true));
     // Writes after the command died fail with EPIPE: the close that follows reports it.
     this.child.stdin!.on("error", () => undefined);
     this.stream = Duplex.from({ readable: this.child.stdout!, writable: this.child.stdin! });
@@ -425,9 +428,9 @@ class ProxyCommandStream {
     });
   }
 
-  /** Resolves when the command has exited (or after `ms`). */
+  /** Resolves when the command has exited and its output is read (or after `ms`). */
   ended(ms: number): Promise<void> {
-    if (this.exit !== undefined) return Promise.resolve();
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.child.once("close", () => (clearTimeout(timer), resolve()));
