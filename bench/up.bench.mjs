@@ -57,7 +57,8 @@ const lab = await startLab({ hosts: Array.from({ length: hosts }, () => ({ delay
 try {
   enableRealOpenStack(lab, venv);
   const inventory = path.join(work, "inventory.yaml");
-  writeLabInventory(inventory, labCloudSpec(lab, "bench"));
+  const spec = labCloudSpec(lab, "bench");
+  writeLabInventory(inventory, { ...spec, services: { ...spec.services, heat: { enabled: true } } });
   console.log(`rdoctl up on ${hosts} lab host(s) with real OpenStack services, stacks ${stacks} (lab start ${((Date.now() - labStarted) / 1000).toFixed(1)} s)`);
   stageFigures("first run", await rdoctl(["up", inventory, "--json", "--stacks", stacks]));
   stageFigures("rerun, nothing to do", await rdoctl(["up", inventory, "--json", "--stacks", stacks]));

@@ -23,13 +23,22 @@ runApp((app) => {
   const install = inventory && topology ? new InstallStack(app, "install", { topology, inventory }) : undefined;
   const installed = process.env.RDOCTL_CLOUD ?? (install ? topology?.name : undefined);
   const props: CloudStackProps = installed ? { topology, cloud: { installed } } : { topology };
-  const labBasics = new LabBasicsStack(app, "lab-basics", props);
-  const day1 = [labBasics, new IdentityStack(app, "identity", props), new AppTemplateStack(app, "app-template", props)];
+  // RDOCTL_STACKS=a,b builds only those day-1 stacks (`rdoctl up --stacks`): a construct of a
+  // stack left out cannot fail the synth of the others.
+  const day1Stacks = { "lab-basics": LabBasicsStack, identity: IdentityStack, "app-template": AppTemplateStack };
+  const only = process.env.RDOCTL_STACKS?.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = (only ?? []).filter((name) => !(name in day1Stacks));
+  if (unknown.length) throw new RdoctlError(`RDOCTL_STACKS: ${unknown.join(", ")} is not a day-1 stack of the app (${Object.keys(day1Stacks).join(", ")})`);
+  const day1 = Object.entries(day1Stacks)
+    .filter(([name]) => !only || only.includes(name))
+    .map(([name, Stack]) => new Stack(app, name, props));
   if (install) {
     // One `cdktf deploy '*'`: the install first, and app-template after the image, flavors and
     // external network of lab-basics.
     for (const stack of day1) stack.addDependency(install);
-    day1[2]!.addDependency(labBasics);
+    const labBasics = day1.find((s) => s.node.id === "lab-basics");
+    const appTemplate = day1.find((s) => s.node.id === "app-template");
+    if (labBasics && appTemplate) appTemplate.addDependency(labBasics);
   }
   useStateBackendEverywhere(app, stateBackendFromEnv(process.env, topology?.name));
 });

@@ -37,7 +37,9 @@ async function up() {
     enableRealOpenStack(running, venv);
   }
   mkdirSync(dirname(file), { recursive: true });
-  inventory.writeLabInventory(file, inventory.labCloudSpec(running, String(argv.name ?? "lab")));
+  // Heat on: the app's app-template stack needs it (synth checks that for every stack).
+  const spec = inventory.labCloudSpec(running, String(argv.name ?? "lab"));
+  inventory.writeLabInventory(file, { ...spec, services: { ...spec.services, heat: { enabled: true } } });
   writeFileSync(idFile, `${running.id}\n`);
   echo(`lab ${running.id}: ${count} host(s)${venv ? " with real OpenStack services" : ""}; inventory ${file}`);
 }

@@ -11,16 +11,20 @@ import { stackDir, stackVariables } from "./terraform";
 
 /**
  * The environment the day-1 stacks are synthesized and applied with: the installed cloud's
- * clouds.yaml (RDOCTL_CLOUD), absolute RDOCTL_HOME (terraform runs elsewhere), local state kept
+ * clouds.yaml (RDOCTL_CLOUD), absolute RDOCTL_HOME (terraform runs elsewhere), the selected stacks
+ * (RDOCTL_STACKS), local state kept
  * in the cloud's folder unless RDOCTL_STATE says otherwise, and no OS_* variables (the
  * clouds.yaml rdoctl wrote is the one source of credentials).
  */
-export function day1Env(engine: Engine, topology: Topology, inventory: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function day1Env(engine: Engine, topology: Topology, inventory: string, stacks?: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   stateBackendFromEnv(env, topology.name); // bad configuration fails here, before anything runs
   const out: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(engine.env).filter(([k]) => !k.startsWith("OS_") && k !== "RDOCTL_INSTALL"));
   out.RDOCTL_INVENTORY = path.resolve(inventory);
   out.RDOCTL_CLOUD = topology.name;
   out.RDOCTL_HOME = workspaceRoot(env);
+  // Only the stacks asked for are built, so a construct of another cannot fail the synth.
+  if (stacks && stacks !== "none") out.RDOCTL_STACKS = stacks;
+  else delete out.RDOCTL_STACKS;
   const kind = env.RDOCTL_STATE?.trim() || "local";
   if (kind === "local" && !env.RDOCTL_STATE_DIR) out.RDOCTL_STATE_DIR = path.join(cloudPaths(topology.name).dir, "state");
   return out;

@@ -83,7 +83,9 @@ export async function synthesize(options: { outdir: string; env: NodeJS.ProcessE
   if (options.signal?.aborted) throw new PipelineError("interrupted", "interrupted during cdktf synth", "deploy");
   if (run.code !== 0) {
     const problems = run.output.split("\n").filter((l) => l.startsWith("rdoctl: "));
-    if (problems.length > 0) throw new PipelineError("badInput", problems.map((l) => l.slice("rdoctl: ".length)).join("\n"), "deploy");
+    // The app reads --stacks as RDOCTL_STACKS: name the flag the operator typed.
+    const lines = problems.map((l) => l.slice("rdoctl: ".length).replace(/^RDOCTL_STACKS: /, "--stacks: "));
+    if (problems.length > 0) throw new PipelineError("badInput", lines.join("\n"), "deploy");
     throw new PipelineError("provisioning", `cdktf synth failed (exit ${run.code}); see ${options.log}`, "deploy");
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(options.outdir, "manifest.json"), "utf8")) as {

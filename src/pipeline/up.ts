@@ -222,7 +222,7 @@ export async function runUp(inventory: string, options: UpOptions = {}): Promise
     if (!engine) emit({ type: "stage", stage: "deploy", status: "skipped", time: now(), message: "--stacks none" });
     else {
       await stage("deploy", emit, journal, async () => {
-        env = day1Env(engine, topology, inventory);
+        env = day1Env(engine, topology, inventory, options.stacks);
         const logDir = path.join(artifacts!, "terraform");
         const synth = await synthesize({ outdir, env, log: path.join(logDir, "synth.log"), signal: interrupt.signal });
         deployed = selectStacks(synth.stacks, options.stacks);

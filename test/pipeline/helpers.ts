@@ -2,6 +2,8 @@
 // test (from sources, through tsx) and the synthesized app.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import type { TopologySpec } from "../../src/topology/model";
+import { LAB_EXTERNAL_NETWORK } from "../lab/inventory";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** rdoctl from this checkout's sources, as a shell command prefix (RDOCTL_COMMAND). */
@@ -15,6 +17,12 @@ export const CDKTF_QUIET: Readonly<Record<string, string>> = {
   DISABLE_VERSION_CHECK: "1",
   CI: "1",
 };
+
+/**
+ * What a lab cloud needs beyond its hosts for the whole cdktf app to synthesize: the external
+ * network lab-basics makes, and Heat, which app-template's Heat stack needs.
+ */
+export const LAB_CLOUD_EXTRA: Partial<TopologySpec> = { externalNetwork: LAB_EXTERNAL_NETWORK, services: { heat: { enabled: true } } };
 
 export interface Run {
   readonly code: number | null;

@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { locateEngine } from "../../src/cloud/engine";
 import { findEngine } from "../../src/pipeline/engine";
 import { labCloud, type LabCloud } from "../install/lab-cloud";
-import { LAB_EXTERNAL_NETWORK } from "../lab/inventory";
+import { CDKTF, CDKTF_QUIET, explain, LAB_CLOUD_EXTRA, RDOCTL_FROM_SOURCES, ROOT, run } from "./helpers";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
-import { CDKTF, CDKTF_QUIET, explain, RDOCTL_FROM_SOURCES, ROOT, run } from "./helpers";
 import { postgresUnavailable, startPostgres, type Postgres } from "./postgres";
 
 const support = isLabSupported();
@@ -38,7 +37,7 @@ describe.runIf(support.ok && !missing)("install stack on the lab", () => {
 
   beforeAll(async () => {
     [lab, pg] = await Promise.all([startLab({ hosts: 1 }), startPostgres()]);
-    cloud = labCloud(lab, "stacklab", [["controller", "network", "compute"]], { externalNetwork: LAB_EXTERNAL_NETWORK });
+    cloud = labCloud(lab, "stacklab", [["controller", "network", "compute"]], LAB_CLOUD_EXTRA);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-install-stack-"));
     // Located before HOME moves (the engine cache is under the real HOME).
     const engine = findEngine(process.env);

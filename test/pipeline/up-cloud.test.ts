@@ -4,12 +4,11 @@ import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineCacheDir, locateEngine } from "../../src/cloud/engine";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
-import { LAB_EXTERNAL_NETWORK } from "../lab/inventory";
+import { CDKTF, CDKTF_QUIET, LAB_CLOUD_EXTRA, RDOCTL_FROM_SOURCES, run } from "./helpers";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
 import { httpCall } from "../lab/openstack-api";
 import { enableRealOpenStack, ensureOpenStackVenv } from "../lab/openstack-cloud";
 import { invalidEvents, parseEvents } from "./events-schema";
-import { CDKTF, CDKTF_QUIET, RDOCTL_FROM_SOURCES, run } from "./helpers";
 
 const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/pipeline/up-cloud.test.ts");
@@ -51,7 +50,7 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real
     const venv = await ensureOpenStackVenv("2025.1");
     lab = await startLab({ hosts: [{ delayScale: 0 }] });
     enableRealOpenStack(lab, venv);
-    cloud = labCloud(lab, "upcloud", [["controller", "network", "compute", "storage"]], { externalNetwork: LAB_EXTERNAL_NETWORK });
+    cloud = labCloud(lab, "upcloud", [["controller", "network", "compute", "storage"]], LAB_CLOUD_EXTRA);
   }, 900_000);
   afterAll(async () => {
     cloud?.dispose();

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineCacheDir, locateEngine } from "../../src/cloud/engine";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
-import { LAB_EXTERNAL_NETWORK } from "../lab/inventory";
+import { LAB_CLOUD_EXTRA } from "./helpers";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
 import { invalidEvents, parseEvents } from "./events-schema";
 
@@ -36,7 +36,7 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up on the SSH lab: exit cod
   let cloud: LabCloud;
   beforeAll(async () => {
     lab = await startLab({ hosts: 1 });
-    cloud = labCloud(lab, "uplab", [["controller", "network", "compute"]], { externalNetwork: LAB_EXTERNAL_NETWORK });
+    cloud = labCloud(lab, "uplab", [["controller", "network", "compute"]], LAB_CLOUD_EXTRA);
   }, 120_000);
   afterAll(async () => {
     cloud?.dispose();
@@ -110,9 +110,14 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up on the SSH lab: exit cod
       expect(steps.length).toBeGreaterThan(0);
       expect(steps.every((e) => e.status === "skipped")).toBe(true);
 
+      // A misspelt stack: bad input, named with the flag.
+      const typo = await cloud.rdoctl(["up", cloud.inventory, "--stacks", "idnetity"]);
+      expect(typo.code, explain(typo)).toBe(1);
+      expect(typo.stderr).toContain("--stacks: idnetity is not a day-1 stack of the app (lab-basics, identity, app-template)");
+
       // A new cloud on a host that is down: 3.
       await lab.crash(host);
-      const gone = labCloud(lab, "upgone", [["controller", "network", "compute"]], { externalNetwork: LAB_EXTERNAL_NETWORK });
+      const gone = labCloud(lab, "upgone", [["controller", "network", "compute"]], LAB_CLOUD_EXTRA);
       try {
         const unreachable = await gone.rdoctl(["up", gone.inventory, "--json", "--stacks", "identity"]);
         expect(unreachable.code, explain(unreachable)).toBe(3);
