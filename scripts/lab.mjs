@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The rdoctl test lab for humans: N CentOS-Stream-9-looking OpenSSH hosts on this machine to try
 // `rdoctl install` against (test/lab/README.md).
-//   node scripts/lab.mjs up [N] [--delay-scale=X]   start a lab that stays up after this exits, and write
-//                                                   its inventory.yaml with the `rdoctl install` command
+//   node scripts/lab.mjs up [N] [--delay-scale=X] [--openstack[=RELEASE]]
+//                                                   start a lab that stays up after this exits, and write
+//                                                   its inventory.yaml with the `rdoctl install` command;
+//                                                   --openstack: its Packstack starts real OpenStack services
 //   node scripts/lab.mjs status                     list labs, their hosts and whether sshd answers
 //   node scripts/lab.mjs down [ID...]               tear down the given labs (default: `up` and stale labs)
 //   node scripts/lab.mjs shell HOST [ID]            a root shell inside a host (all its namespaces)
@@ -23,7 +25,7 @@ const inventory = require("../test/lab/inventory.ts");
 const REPO = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
 function usage(code) {
-  echo("usage: lab.mjs up [N] [--delay-scale=X] | status | down [ID...] | shell HOST [ID]");
+  echo("usage: lab.mjs up [N] [--delay-scale=X] [--openstack[=RELEASE]] | status | down [ID...] | shell HOST [ID]");
   process.exit(code);
 }
 
@@ -52,6 +54,14 @@ async function up() {
   echo(`  ssh config    ${running.sshConfigFile}`);
   echo(`  try           ssh -F ${running.sshConfigFile} ${running.hosts[0].name} hostnamectl`);
   echo(`  stop          node scripts/lab.mjs down ${running.id}`);
+  if (argv.openstack) {
+    // Real OpenStack services (test/lab/README.md "Real OpenStack"): the lab's Packstack starts them from this venv.
+    const release = argv.openstack === true ? "2025.1" : String(argv.openstack);
+    const openstackCloud = require("../test/lab/openstack-cloud.ts");
+    const venv = await openstackCloud.ensureOpenStackVenv(release, (line) => echo(chalk.gray(line)));
+    openstackCloud.enableRealOpenStack(running, venv);
+    echo(`  openstack     real services ${release} from ${venv}`);
+  }
   writeInventory(running);
 }
 

@@ -623,7 +623,7 @@ async function roleController(m) {
       "--bootstrap-admin-url", m.keystoneUrl, "--bootstrap-public-url", m.keystoneUrl, "--bootstrap-internal-url", m.keystoneUrl,
     ]);
     const proc = uwsgi(m, "keystone", "keystone.wsgi.api:application", PORTS.keystone, 2);
-    await waitFor("Keystone", () => answers200(`${m.keystoneUrl}/v3`), { proc });
+    await waitFor("Keystone", () => answers200(`${m.keystoneUrl}/v3`), { proc, timeoutMs: 300000 });
     say(`Keystone on ${m.keystoneUrl} (region ${m.region})`);
     await registerServices(m);
   })();
@@ -634,7 +634,7 @@ async function roleController(m) {
   const waits = [];
   const api = (name, module, port, label, processes = 1) => {
     const proc = uwsgi(m, name, module, port, processes);
-    waits.push(waitFor(label, () => answers200(`http://${m.address}:${port}/`), { proc, timeoutMs: 180000 }));
+    waits.push(waitFor(label, () => answers200(`http://${m.address}:${port}/`), { proc, timeoutMs: 300000 }));
   };
   if (enabled.placement) api("placement-api", "placement.wsgi.api:application", PORTS.placement, "Placement API");
   if (enabled.glance) api("glance-api", "glance.wsgi.api:application", PORTS.glance, "Glance API");
@@ -644,7 +644,7 @@ async function roleController(m) {
   }
   if (enabled.neutron) {
     const proc = daemon("neutron-server", bin(m, "neutron-server"), ["--config-file", "/etc/neutron/neutron.conf", "--config-file", "/etc/neutron/plugins/ml2/ml2_conf.ini"], { configs: configsOf("neutron") });
-    waits.push(waitFor("Neutron server", () => answers200(`http://${m.address}:${PORTS.neutron}/`), { proc, timeoutMs: 180000 }));
+    waits.push(waitFor("Neutron server", () => answers200(`http://${m.address}:${PORTS.neutron}/`), { proc, timeoutMs: 300000 }));
   }
   if (enabled.heat) {
     api("heat-api", "heat.wsgi.api:application", PORTS.heat, "Heat API");
@@ -854,7 +854,7 @@ async function waitForComputes(m, api, endpoint) {
         await runLogged("nova-manage", bin(m, "nova-manage"), ["cell_v2", "discover_hosts"]);
       }
       return up >= computes.length && hypervisors >= computes.length;
-    }, { timeoutMs: 240000, status: () => status });
+    }, { timeoutMs: 300000, status: () => status });
   }
   if (chassis.length) {
     const neutron = endpoint("network");
@@ -862,7 +862,7 @@ async function waitForComputes(m, api, endpoint) {
       const alive = (await api("GET", `${neutron}/v2.0/agents?binary=ovn-controller`)).agents.filter((x) => x.alive).length;
       status = `${alive} of ${chassis.length} OVN controller agents alive`;
       return alive >= chassis.length;
-    }, { timeoutMs: 180000, status: () => status });
+    }, { timeoutMs: 300000, status: () => status });
   }
   say(`${computes.length} compute host(s) registered, ${chassis.length} OVN chassis alive`);
 }
