@@ -53,7 +53,7 @@ function json(args: readonly string[], input?: string): { run: Run; out: Envelop
 }
 
 describe("--json envelope on success", () => {
-  it("validate, answers, answers check, import, diff, secrets show: ok with exit 0", () => {
+  it("validate, answers, answers check, import, diff, secrets show|set|rotate: ok with exit 0", () => {
     expect(json(["validate", aio]).out).toMatchObject({ command: "validate", ok: true, valid: true });
     const file = path.join(tmp, "aio.txt");
     expect(json(["answers", aio, "--out", file]).out).toMatchObject({ command: "answers", ok: true, file, cloud: "all-in-one" });
@@ -64,6 +64,9 @@ describe("--json envelope on success", () => {
     const shown = json(["secrets", "show", aio]).out;
     expect(shown).toMatchObject({ command: "secrets show", ok: true, revealed: false });
     expect(JSON.stringify(shown)).not.toContain(/^CONFIG_KEYSTONE_ADMIN_PW=(.*)$/m.exec(fs.readFileSync(file, "utf8"))![1]);
+    expect(json(["secrets", "set", aio, "CONFIG_MARIADB_PW"], "Chosen-By-Operator\n").out).toMatchObject({ command: "secrets set", ok: true, key: "CONFIG_MARIADB_PW" });
+    expect(json(["secrets", "rotate", aio, "CONFIG_MARIADB_PW"]).out).toMatchObject({ command: "secrets rotate", ok: true, rotated: ["CONFIG_MARIADB_PW"] });
+    expect(json(["secrets", "show", aio, "--reveal"]).out).toMatchObject({ revealed: true });
   });
 });
 
