@@ -222,6 +222,29 @@ describe.runIf(support.ok && engine)("cdktf deploy / destroy of the day-1 stacks
     expect(planIsEmpty("identity").code).toBe(0);
   }, 900_000);
 
+  it("a quota too small for the stack: one line naming stack, server and what to do; quota raised, the deploy converges", async () => {
+    const api = cloud.api;
+    const [admin] = (await keystone("/projects?name=admin")).projects as { id: string }[];
+    const setInstances = (instances: number) => api.call("PUT", "compute", `/os-quota-sets/${admin!.id}`, { quota_set: { instances } });
+    const away = await cdktf(["destroy", "app-template"]);
+    expect(away.code, tail(away)).toBe(0);
+    expect((await setInstances(2)).status).toBe(200);
+    try {
+      const refused = await cdktf(["deploy", "app-template"]);
+      expect(refused.code).not.toBe(0);
+      const quota = diagnoseDeploy(refused.output).filter((p) => p.kind === "quota");
+      expect(quota.length, tail(refused)).toBeGreaterThan(0);
+      expect(formatDeployProblem(quota[0]!)).toMatch(/^deploy app-template: openstack_\w+\.\S+ \(app-template\/[^)]+\): the project's quota is too small.*; raise the quota/);
+    } finally {
+      expect((await setInstances(-1)).status).toBe(200);
+    }
+    const converged = await cdktf(["deploy", "app-template"]);
+    expect(converged.code, `${diagnoseDeploy(converged.output).map(formatDeployProblem).join("\n")}\n${tail(converged)}`).toBe(0);
+    expect(planIsEmpty("app-template").code).toBe(0);
+    const servers = (await api.get("compute", "/servers/detail?all_tenants=1")).servers as { name: string; status: string }[];
+    expect(servers.filter((s) => s.name.startsWith("web")).map((s) => s.status)).toEqual(Array(6).fill("ACTIVE"));
+  }, 1_800_000);
+
   it("cdktf destroy leaves nothing behind, as the APIs say", async () => {
     for (const stack of ["app-template", "identity", "lab-basics"]) {
       const destroyed = await cdktf(["destroy", stack]);
