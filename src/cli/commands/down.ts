@@ -19,5 +19,10 @@ export function registerDownCommand(program: Command): void {
     .action(async (inventory: string, flags: DownOptions) => {
       const { runDown } = await import("../../pipeline/down.js");
       await runDown(inventory, flags);
+      // NDJSON's last line: the envelope every --json output ends with (failures: main writes it).
+      if (flags.json) {
+        const { writeEnvelope } = await import("../output.js");
+        writeEnvelope("down", process.exitCode === undefined ? 0 : Number(process.exitCode), []);
+      }
     });
 }

@@ -28,5 +28,10 @@ export function registerUpCommand(program: Command): void {
     .action(async (inventory: string, flags: UpOptions) => {
       const { runUp } = await import("../../pipeline/up.js");
       await runUp(inventory, flags);
+      // NDJSON's last line: the envelope every --json output ends with (failures: main writes it).
+      if (flags.json) {
+        const { writeEnvelope } = await import("../output.js");
+        writeEnvelope("up", process.exitCode === undefined ? 0 : Number(process.exitCode), []);
+      }
     });
 }
