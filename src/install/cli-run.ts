@@ -141,7 +141,7 @@ export async function runInstallCommand(inventory: string, options: InstallComma
       throw new RdoctlError(`${formatDiagnosis(err.diagnosis)}\nrerun \`rdoctl install ${inventory}\` once fixed.`, 1);
     }
     // Remote stderr ends up in error messages: pass them through the redactor like events.
-    if (err instanceof RdoctlError) throw new RdoctlError(session.ctx.redactor.redact(err.message), err.exitCode);
+    if (err instanceof RdoctlError) throw new RdoctlError(session.ctx.redactor.redact(err.message), err.exitCode, err.rule);
     throw err;
   } finally {
     process.off("SIGINT", onSigint);
