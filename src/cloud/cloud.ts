@@ -35,6 +35,7 @@ export type CloudsYamlSource =
       readonly variableName?: string;
     };
 
+/** Props of {@link OpenStackCloud}. */
 export interface OpenStackCloudProps {
   /** Entry of clouds.yaml (`clouds.<cloud>`). */
   readonly cloud: string;
@@ -78,6 +79,7 @@ export class OpenStackCloud extends Construct {
     return scope.node.findAll().filter((c): c is OpenStackCloud => c instanceof OpenStackCloud);
   }
 
+  /** The provider configuration every resource of the stack uses. */
   readonly provider: OpenstackProvider;
   /** The clouds.yaml path variable, when the file is decoded by Terraform. */
   readonly cloudsYamlVariable?: TerraformVariable;

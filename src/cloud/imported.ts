@@ -57,6 +57,7 @@ export interface NetworkLookupOptions extends ScopedLookupOptions {
 }
 
 export class ImportedSubnet extends Construct implements ISubnet {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingSubnetV2;
   constructor(scope: Construct, id: string, by: Lookup, options: { readonly networkId?: string } & ScopedLookupOptions = {}) {
     super(scope, id);
@@ -72,12 +73,14 @@ export class ImportedSubnet extends Construct implements ISubnet {
   get name(): string {
     return this.lookup.name;
   }
+  /** Id of its network, read at plan time. */
   get networkId(): string {
     return this.lookup.networkId;
   }
 }
 
 export class ImportedNetwork extends Construct implements INetwork {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingNetworkV2;
   readonly subnet?: ImportedSubnet;
   readonly project?: IProject;
@@ -102,6 +105,7 @@ export class ImportedNetwork extends Construct implements INetwork {
 }
 
 export class ImportedRouter extends Construct implements IRouter {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingRouterV2;
   readonly project?: IProject;
   constructor(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}) {
@@ -121,6 +125,7 @@ export class ImportedRouter extends Construct implements IRouter {
 }
 
 export class ImportedSecurityGroup extends Construct implements ISecurityGroup {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingSecgroupV2;
   readonly project?: IProject;
   constructor(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}) {
@@ -144,6 +149,7 @@ export class ImportedSecurityGroup extends Construct implements ISecurityGroup {
  * filter, so an id is taken as is, without a lookup.
  */
 export class ImportedImage extends Construct implements IImage {
+  /** The provider data source that finds it at plan time. */
   readonly lookup?: DataOpenstackImagesImageV2;
   private readonly given?: string;
   constructor(scope: Construct, id: string, by: Lookup) {
@@ -160,6 +166,7 @@ export class ImportedImage extends Construct implements IImage {
 }
 
 export class ImportedFlavor extends Construct implements IFlavor {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackComputeFlavorV2;
   constructor(scope: Construct, id: string, by: Lookup) {
     super(scope, id);
@@ -174,6 +181,7 @@ export class ImportedFlavor extends Construct implements IFlavor {
 }
 
 export class ImportedProject extends Construct implements IProject {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackIdentityProjectV3;
   readonly ownershipKey: string;
   constructor(scope: Construct, id: string, by: Lookup, options: { readonly domain?: IDomain } = {}) {
@@ -194,6 +202,7 @@ export class ImportedProject extends Construct implements IProject {
 
 /** Keystone domains are projects with `is_domain`, which is how the provider looks them up. */
 export class ImportedDomain extends Construct implements IDomain {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackIdentityProjectV3;
   constructor(scope: Construct, id: string, by: Lookup) {
     super(scope, id);
@@ -210,7 +219,9 @@ export class ImportedDomain extends Construct implements IDomain {
 
 /** A user by name (in a domain). Keystone's user data source has no id filter: an id is taken as is. */
 export class ImportedUser extends Construct implements IUser {
+  /** What kind of principal this is, for role assignments. */
   readonly kind = "user" as const;
+  /** The provider data source that finds it at plan time. */
   readonly lookup?: DataOpenstackIdentityUserV3;
   private readonly given?: string;
   constructor(scope: Construct, id: string, by: Lookup, options: { readonly domain?: IDomain } = {}) {
@@ -227,7 +238,9 @@ export class ImportedUser extends Construct implements IUser {
 }
 
 export class ImportedGroup extends Construct implements IGroup {
+  /** What kind of principal this is, for role assignments. */
   readonly kind = "group" as const;
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackIdentityGroupV3;
   constructor(scope: Construct, id: string, by: { readonly name: string }, options: { readonly domain?: IDomain } = {}) {
     super(scope, id);
@@ -241,7 +254,9 @@ export class ImportedGroup extends Construct implements IGroup {
   }
 }
 
+/** A keypair the cloud has (of the credentials' user), by name. */
 export class ImportedKeypair extends Construct implements IKeypair {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackComputeKeypairV2;
   constructor(scope: Construct, id: string, by: { readonly name: string }) {
     super(scope, id);
@@ -253,6 +268,7 @@ export class ImportedKeypair extends Construct implements IKeypair {
 }
 
 export class ImportedServerGroup extends Construct implements IServerGroup {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackComputeServergroupV2;
   constructor(scope: Construct, id: string, by: { readonly name: string }) {
     super(scope, id);
@@ -268,6 +284,7 @@ export class ImportedServerGroup extends Construct implements IServerGroup {
 
 /** A port the cloud has (made by hand or another stack, a reserved address say), by name or id. */
 export class ImportedPort extends Construct implements IPort {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingPortV2;
   readonly project?: IProject;
   constructor(scope: Construct, id: string, by: Lookup, options: ScopedLookupOptions = {}) {
@@ -284,12 +301,14 @@ export class ImportedPort extends Construct implements IPort {
   get name(): string {
     return this.lookup.name;
   }
+  /** Id of its network, read at plan time. */
   get networkId(): string {
     return this.lookup.networkId;
   }
 }
 
 export class ImportedRole extends Construct implements IRole {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackIdentityRoleV3;
   constructor(scope: Construct, id: string, name: string) {
     super(scope, id);

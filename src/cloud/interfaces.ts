@@ -32,16 +32,19 @@ export interface IProjectScoped {
 }
 
 export interface IUser extends IResource {
+  /** Always `user`, for role assignments. */
   readonly kind: "user";
 }
 
 export interface IRole extends IResource {}
 
 export interface IGroup extends IResource {
+  /** Always `group`, for role assignments. */
   readonly kind: "group";
 }
 
 export interface ISubnet extends IResource {
+  /** Id of its network. */
   readonly networkId: string;
 }
 
@@ -65,11 +68,15 @@ export interface IImage extends IResource {}
 
 export interface IFlavor extends IResource {}
 
+/** A Nova keypair: made here or imported; servers take its name. */
 export interface IKeypair extends IConstruct {
+  /** Name as the cloud knows it. */
   readonly name: string;
 }
 
+/** A Cinder volume type: made here or imported; volumes take its name. */
 export interface IVolumeType extends IConstruct {
+  /** Name as the cloud knows it. */
   readonly name: string;
 }
 
@@ -79,5 +86,6 @@ export interface IVolume extends IResource, IProjectScoped {}
 
 /** A Neutron port made outside the stack, for a server to boot on. */
 export interface IPort extends IResource, IProjectScoped {
+  /** Id of its network. */
   readonly networkId: string;
 }

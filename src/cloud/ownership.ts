@@ -20,7 +20,9 @@ export function owningProject(scope: IConstruct, own: IProject | undefined): IPr
 
 /** A resource `user` depends on, with what it is for messages (`network`, `security group`). */
 export interface Use {
+  /** What the resource is, for messages (`network`, `security group`). */
   readonly kind: string;
+  /** The resource used. */
   readonly resource: IResource & IProjectScoped & { readonly shared?: boolean };
 }
 

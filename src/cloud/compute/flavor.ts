@@ -5,9 +5,13 @@ import { ImportedFlavor } from "../imported";
 import type { IFlavor, IProject } from "../interfaces";
 import { identifierFrom, addProblem, readableName } from "../validation";
 
+/** Props of {@link Flavor}. */
 export interface FlavorProps {
+  /** Flavor name, unique in Nova. */
   readonly name: string;
+  /** Virtual CPUs, at least 1. */
   readonly vcpus: number;
+  /** Memory in MiB, at least 1. */
   readonly ramMb: number;
   /** Root disk; 0 means the image's size (and forbids booting from image on some clouds). */
   readonly diskGb: number;
@@ -39,7 +43,9 @@ export class Flavor extends Construct implements IFlavor {
     return new ImportedFlavor(scope, id, { id: flavorId });
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: ComputeFlavorV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
   private readonly isPublic: boolean;
 

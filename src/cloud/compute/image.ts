@@ -6,10 +6,15 @@ import { ImportedImage } from "../imported";
 import type { IImage } from "../interfaces";
 import { addProblem } from "../validation";
 
+/** Disk formats Glance accepts. */
 export const DISK_FORMATS = ["raw", "vhd", "vhdx", "vmdk", "vdi", "iso", "ploop", "qcow2", "aki", "ari", "ami"] as const;
+/** One of {@link DISK_FORMATS}. */
 export type DiskFormat = (typeof DISK_FORMATS)[number];
+/** Container formats Glance accepts. */
 export const CONTAINER_FORMATS = ["bare", "ovf", "aki", "ari", "ami", "ova", "docker", "compressed"] as const;
+/** One of {@link CONTAINER_FORMATS}. */
 export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
+/** Who sees the image, as Glance says it. */
 export type ImageVisibility = "public" | "private" | "community" | "shared";
 
 /**
@@ -25,8 +30,11 @@ export type ImageSource =
   | { readonly url: string; /** @default "glance" */ readonly via?: "glance" | "terraform" }
   | { readonly file: string };
 
+/** Props of {@link Image}. */
 export interface ImageProps {
+  /** Image name in Glance. */
   readonly name: string;
+  /** Where Glance gets the image data. */
   readonly source: ImageSource;
   /** @default "qcow2" */
   readonly diskFormat?: DiskFormat;
@@ -64,7 +72,9 @@ export class Image extends Construct implements IImage {
     return new ImportedImage(scope, id, { id: imageId });
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: ImagesImageV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ImageProps) {

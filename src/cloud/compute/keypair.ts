@@ -6,7 +6,9 @@ import { ImportedKeypair } from "../imported";
 import type { IKeypair } from "../interfaces";
 import { addProblem } from "../validation";
 
+/** Props of {@link Keypair}. */
 export interface KeypairProps {
+  /** Keypair name, unique per user. */
   readonly name: string;
   /**
    * OpenSSH public key text, or `{ file }` read at synth (public keys are not secrets).
@@ -24,7 +26,9 @@ export class Keypair extends Construct implements IKeypair {
     return new ImportedKeypair(scope, id, { name });
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: ComputeKeypairV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: KeypairProps) {

@@ -20,6 +20,7 @@ export interface PortSpec {
 
 /** A port made outside the stack for the server to boot on ({@link Server.existingPort}); its security groups and addresses are its own. */
 export interface ExistingPortSpec {
+  /** The port, from {@link Server.existingPort}. */
   readonly existing: IPort;
 }
 
@@ -43,6 +44,7 @@ export interface BlockDeviceSpec {
 export interface ServerSpec {
   /** Boot image; omit when a block device with bootIndex 0 boots the server. */
   readonly image?: IImage | { readonly id: string } | { readonly name: string };
+  /** Flavor: one of the stack, an imported one, or `{ name }` of one the cloud has. */
   readonly flavor: IFlavor | { readonly name: string };
   /** At least one: new ports on networks, or ports that exist already. */
   readonly ports: readonly (PortSpec | ExistingPortSpec)[];
@@ -75,6 +77,7 @@ export interface ServerSpec {
 }
 
 export interface ServerProps extends ServerSpec {
+  /** Name as the cloud knows it. */
   readonly name: string;
 }
 
@@ -90,11 +93,16 @@ export class Server extends Construct implements IResource {
     return new ImportedServerGroup(scope, id, { name });
   }
 
+  /** The Nova instance resource: the escape hatch for arguments the props do not cover. */
   readonly instance: ComputeInstanceV2;
+  /** The project the server lands in, when declared (its own or the stack cloud's). */
   readonly project?: IProject;
   private readonly uses: Use[] = [];
+  /** The ports this server made (not the existing ones it joined). */
   readonly ports: NetworkingPortV2[];
+  /** The floating IP of the first port, when asked for. */
   readonly floatingIp?: FloatingIp;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ServerProps) {

@@ -3,8 +3,10 @@ import { ComputeServergroupV2 } from "../provider";
 import { addProblem } from "../validation";
 import { Server, type ServerSpec } from "./server";
 
+/** Nova server group policies: same host, different hosts, or as far as the scheduler can. */
 export type ServerGroupPolicy = "affinity" | "anti-affinity" | "soft-affinity" | "soft-anti-affinity";
 
+/** Props of {@link VmGroup}: a {@link ServerSpec} repeated `count` times. */
 export interface VmGroupProps extends Omit<ServerSpec, "serverGroupId"> {
   /** Servers are named `<namePrefix>-1` … `<namePrefix>-<count>`. */
   readonly namePrefix: string;
@@ -25,7 +27,9 @@ export interface VmGroupProps extends Omit<ServerSpec, "serverGroupId"> {
  * count change adds or removes servers at the end without touching the others.
  */
 export class VmGroup extends Construct {
+  /** The servers, `<namePrefix>-1` to `<namePrefix>-<count>`. */
   readonly servers: Server[] = [];
+  /** The server group made for `serverGroupPolicy`. */
   readonly serverGroup?: ComputeServergroupV2;
 
   constructor(scope: Construct, id: string, props: VmGroupProps) {

@@ -5,7 +5,9 @@ import type { IDomain } from "../interfaces";
 import { addProblem } from "../validation";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
 
+/** Props of {@link Domain}. */
 export interface DomainProps {
+  /** Domain name, unique in Keystone. */
   readonly name: string;
   /** @default none */
   readonly description?: string;
@@ -28,8 +30,11 @@ export class Domain extends Construct implements IDomain {
     return new ImportedDomain(scope, id, { id: domainId });
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityProjectV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
+  /** Role assignments made on it, in order. */
   readonly grants: Grant[] = [];
 
   constructor(scope: Construct, id: string, props: DomainProps) {

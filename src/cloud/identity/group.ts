@@ -6,7 +6,9 @@ import { ImportedGroup } from "../imported";
 import type { IDomain, IGroup, IUser } from "../interfaces";
 import type { IPrincipal } from "./role";
 
+/** Props of {@link Group}. */
 export interface GroupProps {
+  /** Group name, unique in its domain. */
   readonly name: string;
   /** @default the provider's default domain */
   readonly domain?: IDomain;
@@ -23,8 +25,11 @@ export class Group extends Construct implements IPrincipal, IGroup {
     return new ImportedGroup(scope, id, { name }, options);
   }
 
+  /** What kind of principal this is, for role assignments. */
   readonly kind = "group" as const;
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityGroupV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: GroupProps) {
@@ -43,6 +48,7 @@ export class Group extends Construct implements IPrincipal, IGroup {
     return this.resource.id;
   }
 
+  /** Adds a user (of the stack or imported) to the group; adding one twice is a problem. */
   addMember(user: IUser): IdentityUserMembershipV3 {
     const link = linkId(this, `member-${identifierFrom(readableName(user, "id"))}`, user);
     if (link.exists) {

@@ -6,7 +6,9 @@ import type { IDomain, IProject } from "../interfaces";
 import { QuotaSet, type ProjectQuotas, type QuotaFill } from "./quotas";
 import { grantOn, type Grant, type IPrincipal, type RoleRef } from "./role";
 
+/** Props of {@link Project}. */
 export interface ProjectProps {
+  /** Project name, unique in its domain. */
   readonly name: string;
   /** @default the provider's default domain (`default`) */
   readonly domain?: IDomain;
@@ -34,10 +36,15 @@ export class Project extends Construct implements IProject {
     return new ImportedProject(scope, id, { id: projectId });
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityProjectV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
+  /** The domain it is in, when given. */
   readonly domain?: IDomain;
+  /** Its quotas, when given. */
   readonly quotas?: QuotaSet;
+  /** Role assignments made on it, in order. */
   readonly grants: Grant[] = [];
 
   constructor(scope: Construct, id: string, props: ProjectProps) {

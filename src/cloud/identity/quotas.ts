@@ -5,44 +5,69 @@ import { addProblem } from "../validation";
 
 /** Nova quotas. -1 is unlimited. */
 export interface ComputeQuotas {
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly instances?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly cores?: number;
   /** MiB. */
   readonly ram?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly metadataItems?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly keyPairs?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly serverGroups?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly serverGroupMembers?: number;
 }
 
 /** Neutron quotas. -1 is unlimited. */
 export interface NetworkQuotas {
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly network?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly subnet?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly subnetpool?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly port?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly router?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly floatingip?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly securityGroup?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly securityGroupRule?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly rbacPolicy?: number;
 }
 
 /** Cinder quotas. -1 is unlimited. */
 export interface VolumeQuotas {
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly volumes?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly snapshots?: number;
   /** GiB over all volumes and snapshots. */
   readonly gigabytes?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly perVolumeGigabytes?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly backups?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly backupGigabytes?: number;
+  /** @default OpenStack's upstream default (src/cloud/data/quota-defaults.json), unless quotaFill is "given-only" */
   readonly groups?: number;
 }
 
+/** A project's quotas, per service; a service left out keeps the cloud's defaults. */
 export interface ProjectQuotas {
+  /** @default none: Nova's defaults */
   readonly compute?: ComputeQuotas;
+  /** @default none: Neutron's defaults */
   readonly network?: NetworkQuotas;
+  /** @default none: Cinder's defaults */
   readonly volume?: VolumeQuotas;
 }
 
@@ -62,9 +87,11 @@ export interface ProjectQuotas {
  */
 export type QuotaFill = "openstack-defaults" | "given-only";
 
+/** Props of {@link QuotaSet}. */
 export interface QuotaSetProps {
   /** Project id (token) the quotas apply to. */
   readonly projectId: string;
+  /** The quotas to set, per service. */
   readonly quotas: ProjectQuotas;
   /** @default "openstack-defaults" */
   readonly fill?: QuotaFill;
@@ -72,8 +99,11 @@ export interface QuotaSetProps {
 
 /** Compute, network and volume quota resources of one project; see {@link QuotaFill}. */
 export class QuotaSet extends Construct {
+  /** The Nova quota resource, when compute quotas are given. */
   readonly compute?: ComputeQuotasetV2;
+  /** The Neutron quota resource, when network quotas are given. */
   readonly network?: NetworkingQuotaV2;
+  /** The Cinder quota resource, when volume quotas are given. */
   readonly volume?: BlockstorageQuotasetV3;
 
   constructor(scope: Construct, id: string, props: QuotaSetProps) {

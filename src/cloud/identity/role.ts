@@ -10,7 +10,9 @@ import { identifierFrom, addProblem, readableName } from "../validation";
  * `{ kind, id, name }` for one the cloud has already.
  */
 export interface IPrincipal {
+  /** User or group. */
   readonly kind: "user" | "group";
+  /** Id as a Terraform reference, or as the cloud has it. */
   readonly id: string;
   /** Name as the cloud knows it, for readable construct ids. */
   readonly name: string;
@@ -19,7 +21,9 @@ export interface IPrincipal {
 /** A role to grant: a {@link Role} made here, or the name of one the cloud has (`admin`, `member`, `reader`). */
 export type RoleRef = IRole | string;
 
+/** Props of {@link Role}. */
 export interface RoleProps {
+  /** Role name, unique in Keystone (or in its domain). */
   readonly name: string;
   /** Domain id for a domain-specific role. @default a global role */
   readonly domainId?: string;
@@ -32,7 +36,9 @@ export class Role extends Construct implements IRole {
     return new ImportedRole(scope, id, name);
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityRoleV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: RoleProps) {
@@ -64,8 +70,11 @@ export function roleId(scope: Construct, role: RoleRef): string {
 
 /** A role assignment as recorded on its target, for reading back what a stack grants. */
 export interface Grant {
+  /** Who gets the role. */
   readonly principal: IPrincipal;
+  /** The role's name. */
   readonly role: string;
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityRoleAssignmentV3;
 }
 

@@ -22,7 +22,9 @@ export type UserPassword =
   | { readonly from: "generated"; /** @default `<user>_password` */ readonly outputName?: string }
   | { readonly from: "none" };
 
+/** Props of {@link User}. */
 export interface UserProps {
+  /** User name, unique in its domain. */
   readonly name: string;
   /** @default the provider's default domain */
   readonly domain?: IDomain;
@@ -50,8 +52,11 @@ export class User extends Construct implements IPrincipal, IUser {
     return new ImportedUser(scope, id, { id: userId });
   }
 
+  /** What kind of principal this is, for role assignments. */
   readonly kind = "user" as const;
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: IdentityUserV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
   /** The variable the operator sets, when the password comes from one. */
   readonly passwordVariable?: TerraformVariable;

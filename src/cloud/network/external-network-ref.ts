@@ -7,7 +7,9 @@ import { DataOpenstackNetworkingNetworkV2 } from "../provider";
  * depend on it for destroy order.
  */
 export interface IExternalNetwork {
+  /** Network id as a Terraform reference. */
   readonly id: string;
+  /** Name as the cloud knows it. */
   readonly name: string;
   /** The subnet gateway and floating addresses are taken from, when this stack manages it. */
   readonly addressSubnet?: ITerraformDependable;
@@ -18,6 +20,7 @@ export interface IExternalNetwork {
  * name at plan time.
  */
 export class ExistingExternalNetwork extends Construct implements IExternalNetwork {
+  /** The provider data source that finds it at plan time. */
   readonly lookup: DataOpenstackNetworkingNetworkV2;
   readonly addressSubnet?: ITerraformDependable = undefined;
 
@@ -26,6 +29,7 @@ export class ExistingExternalNetwork extends Construct implements IExternalNetwo
     this.lookup = new DataOpenstackNetworkingNetworkV2(this, "network", { name: props.name, external: true });
   }
 
+  /** Network id, read at plan time. */
   get id(): string {
     return this.lookup.id;
   }

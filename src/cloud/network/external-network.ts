@@ -6,6 +6,7 @@ import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
 import { addProblem, validateAtSynth } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
 
+/** Props of {@link ExternalNetwork}. */
 export interface ExternalNetworkProps {
   /** @default "public" */
   readonly name?: string;
@@ -61,8 +62,11 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
     };
   }
 
+  /** The Neutron network resource (escape hatch). */
   readonly network: NetworkingNetworkV2;
+  /** The Neutron subnet resource (escape hatch). */
   readonly subnet: NetworkingSubnetV2;
+  /** The Neutron physical network it is on. */
   readonly physicalNetwork: string;
 
   constructor(scope: Construct, id: string, props: ExternalNetworkProps) {
@@ -113,6 +117,7 @@ export class ExternalNetwork extends Construct implements IExternalNetwork {
     });
   }
 
+  /** Network id as a Terraform reference. */
   get id(): string {
     return this.network.id;
   }

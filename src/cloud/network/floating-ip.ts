@@ -4,6 +4,7 @@ import type { IExternalNetwork } from "./external-network-ref";
 import type { INetwork, IProject } from "../interfaces";
 import { readableName } from "../validation";
 
+/** Props of {@link FloatingIp}. */
 export interface FloatingIpProps {
   /** Network the address comes from. */
   readonly pool: IExternalNetwork;
@@ -28,7 +29,9 @@ export interface FloatingIpProps {
  *   be attached before or after the floating IP is declared.
  */
 export class FloatingIp extends Construct {
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: NetworkingFloatingipV2;
+  /** The association with the port, when `attachTo` is given. */
   readonly association?: NetworkingFloatingipAssociateV2;
 
   constructor(scope: Construct, id: string, props: FloatingIpProps) {
@@ -66,6 +69,7 @@ export class FloatingIp extends Construct {
     }
   }
 
+  /** The address, known after apply. */
   get address(): string {
     return this.resource.address;
   }

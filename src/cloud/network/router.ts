@@ -7,7 +7,9 @@ import { ownershipProblems, owningProject } from "../ownership";
 import { identifierFrom, addProblem, readableName, validateAtSynth } from "../validation";
 import type { IExternalNetwork } from "./external-network-ref";
 
+/** Props of {@link Router}. */
 export interface RouterProps {
+  /** Router name. */
   readonly name: string;
   /** Gateway network; without it the router only joins tenant networks. @default none */
   readonly externalNetwork?: IExternalNetwork;
@@ -31,7 +33,9 @@ export class Router extends Construct implements IRouter {
     return new ImportedRouter(scope, id, { id: routerId }, options);
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: NetworkingRouterV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
   readonly project?: IProject;
 

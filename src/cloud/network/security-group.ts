@@ -8,8 +8,10 @@ import { parseCidr, prefixIssue } from "../../topology/net";
 
 /** Ready-made ingress rules; see src/cloud/data/security-group-presets.json. */
 export type SecurityGroupPreset = "ssh" | "icmp" | "http" | "https";
+/** Every preset name. */
 export const SECURITY_GROUP_PRESETS = ["ssh", "icmp", "http", "https"] as const satisfies readonly SecurityGroupPreset[];
 
+/** One rule of a {@link SecurityGroup}. */
 export interface SecurityGroupRuleSpec {
   /** @default "ingress" */
   readonly direction?: "ingress" | "egress";
@@ -27,7 +29,9 @@ export interface SecurityGroupRuleSpec {
   readonly description?: string;
 }
 
+/** Props of {@link SecurityGroup}. */
 export interface SecurityGroupProps {
+  /** Group name (several projects may each have one of this name). */
   readonly name: string;
   /** @default none */
   readonly description?: string;
@@ -58,7 +62,9 @@ export class SecurityGroup extends Construct implements ISecurityGroup {
     return new ImportedSecurityGroup(scope, id, { id: groupId }, options);
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: NetworkingSecgroupV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
   readonly project?: IProject;
   private readonly projectId?: string;

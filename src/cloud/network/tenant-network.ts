@@ -5,7 +5,9 @@ import { ipVersion, subnetAddressIssues } from "../../topology/net";
 import { NetworkingNetworkV2, NetworkingSubnetV2 } from "../provider";
 import { addProblem } from "../validation";
 
+/** Props of {@link TenantNetwork}. */
 export interface TenantNetworkProps {
+  /** Network name; the subnet is named `<name>-subnet`. */
   readonly name: string;
   /** e.g. `192.168.10.0/24`. */
   readonly cidr: string;
@@ -47,8 +49,11 @@ export class TenantNetwork extends Construct implements INetwork {
     return new ImportedNetwork(scope, id, { id: networkId }, { ...options, subnet: typeof options.subnet === "string" ? { name: options.subnet } : options.subnet });
   }
 
+  /** The Neutron network resource (escape hatch). */
   readonly network: NetworkingNetworkV2;
+  /** The Neutron subnet resource (escape hatch); ports and router interfaces use it. */
   readonly subnet: NetworkingSubnetV2;
+  /** Name as the cloud knows it. */
   readonly name: string;
   readonly project?: IProject;
   readonly shared: boolean;

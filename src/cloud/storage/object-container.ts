@@ -2,6 +2,7 @@ import { Construct } from "../../cdktf";
 import { ObjectstorageContainerV1 } from "../provider";
 import { addProblem } from "../validation";
 
+/** Props of {@link ObjectContainer}. */
 export interface ObjectContainerProps {
   /** Swift container names: 1-256 bytes, no `/`. */
   readonly name: string;
@@ -21,6 +22,7 @@ export interface ObjectContainerProps {
 
 /** A Swift container. */
 export class ObjectContainer extends Construct {
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: ObjectstorageContainerV1;
 
   constructor(scope: Construct, id: string, props: ObjectContainerProps) {

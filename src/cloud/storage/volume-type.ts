@@ -4,7 +4,9 @@ import { ImportedVolumeType } from "../imported";
 import type { IVolumeType } from "../interfaces";
 import { addProblem } from "../validation";
 
+/** Props of {@link VolumeType}. */
 export interface VolumeTypeProps {
+  /** Volume type name, unique in Cinder. */
   readonly name: string;
   /** @default none */
   readonly description?: string;
@@ -26,7 +28,9 @@ export class VolumeType extends Construct implements IVolumeType {
     return new ImportedVolumeType(scope, id, name);
   }
 
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: BlockstorageVolumeTypeV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: VolumeTypeProps) {

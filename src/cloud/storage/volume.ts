@@ -3,8 +3,11 @@ import type { IImage, IProject, IVolume, IVolumeType } from "../interfaces";
 import { BlockstorageVolumeV3 } from "../provider";
 import { addProblem } from "../validation";
 
+/** Props of {@link Volume}. */
 export interface VolumeProps {
+  /** Volume name. */
   readonly name: string;
+  /** Size in GiB, at least 1. */
   readonly sizeGb: number;
   /** A {@link VolumeType} of the stack or the name of an existing one. @default the cloud's default type */
   readonly volumeType?: IVolumeType | string;
@@ -24,7 +27,9 @@ export interface VolumeProps {
 
 /** A Cinder volume. */
 export class Volume extends Construct implements IVolume {
+  /** The provider resource: the escape hatch for arguments the props do not cover. */
   readonly resource: BlockstorageVolumeV3;
+  /** Name as the cloud knows it. */
   readonly name: string;
   readonly project?: IProject;
 
