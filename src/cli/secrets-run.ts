@@ -158,8 +158,13 @@ export function setSecret(inventory: string, rawKey: string, value: string, opti
     store.set(key, value, { replace: true });
     // A value Packstack would replace (a CONFIG_HEAT_AUTH_ENC_KEY that parses as a float) is
     // redrawn by the writer: refuse it before anything is saved.
-    generateAnswers(topology, { secrets: unsaved(store) });
+    const trial = generateAnswers(topology, { secrets: unsaved(store) });
     if (store.get(key) !== value) throw new RdoctlError(`${key}: Packstack would replace this value with one of its own (${param.processors.join(", ")}); choose another; nothing was changed`, 1, "secret-value");
+    const written = trial.values[key];
+    if (written !== undefined && written !== value && trial.secretKeys.includes(key) && loadCatalog(topology.release).byName.has(key)) {
+      // An inventory override (or a value derived from another key) wins over the store.
+      throw new RdoctlError(`${key}: the answer file would not use the stored value (the inventory sets it under packstack:, or Packstack derives it); nothing was changed`, 1, "secret-not-used");
+    }
     return { ...regenerateAnswerFiles(topology, store), file: store.file, service: serviceOf(param, data), usedByRelease: loadCatalog(topology.release).byName.has(key) };
   });
   const rerun = `run \`rdoctl install ${inventory}\` so Packstack applies it (${result.service})`;

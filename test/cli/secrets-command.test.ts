@@ -124,13 +124,15 @@ describe("rdoctl secrets set", () => {
     expectConsistent([defaultFile, elsewhere]);
   });
 
-  it("refuses an empty value, a line break, an unknown key, and a value Packstack would replace; nothing changes", () => {
+  it("refuses an empty value, a line break, an unknown key, a value Packstack would replace or not use; nothing changes", () => {
     const before = fs.readFileSync(storeFile, "utf8");
     const cases: [string, string, RegExp][] = [
       ["CONFIG_MARIADB_PW", "\n", /^rdoctl: CONFIG_MARIADB_PW: the value given on stdin is empty; nothing was changed$/],
       ["CONFIG_MARIADB_PW", "a\nb\n", /holds a line break or control character/],
       ["CONFIG_NOPE_PW", "x\n", /^rdoctl: CONFIG_NOPE_PW: not a password or key of cloud all-in-one/],
       ["CONFIG_HEAT_AUTH_ENC_KEY", "12345\n", /^rdoctl: CONFIG_HEAT_AUTH_ENC_KEY: Packstack would replace this value with one of its own/],
+      // Trove's Nova user is trove: its password is Trove's Keystone password, whatever is stored.
+      ["CONFIG_TROVE_NOVA_PW", "x-chosen-1\n", /^rdoctl: CONFIG_TROVE_NOVA_PW: the answer file would not use the stored value/],
     ];
     for (const [key, input, message] of cases) {
       const run = rdoctlSync(["secrets", "set", aio, key], { env, input });
