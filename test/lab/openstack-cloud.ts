@@ -8,7 +8,7 @@
 //   cloud.authUrl, cloud.region, cloud.username, cloud.password, cloud.projectName, cloud.cloudsYaml
 //   await cloud.stop();
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -51,6 +51,37 @@ export function ensureOpenStackVenv(release: OpenStackRelease = "2025.1", log: (
       }
     });
   });
+}
+
+const START_LOCK = "/run/rdoctl-lab/openstack-start.lock";
+
+/**
+ * Runs `body` while holding the machine-wide lock for starting a lab cloud: on 2 cores two
+ * clouds starting side by side (vitest runs test files in parallel forks) each take more than
+ * twice as long and may time out, so starts queue; running clouds do not hold it. A holder
+ * that died leaves a lock the next caller takes over.
+ */
+export async function withOpenStackStartLock<T>(body: () => Promise<T>): Promise<T> {
+  mkdirSync("/run/rdoctl-lab", { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(START_LOCK);
+      writeFileSync(join(START_LOCK, "pid"), String(process.pid));
+      break;
+    } catch {
+      let holder = 0;
+      try { holder = Number(readFileSync(join(START_LOCK, "pid"), "utf8")); } catch { /* being written */ }
+      let alive = holder > 0;
+      if (alive) { try { process.kill(holder, 0); } catch { alive = false; } }
+      if (holder > 0 && !alive) { rmSync(START_LOCK, { recursive: true, force: true }); continue; }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(START_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** Random secrets, as a fresh cloud gets them (nothing kept). */
@@ -231,9 +262,12 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
     // As Packstack's manifests, but the chassis and computes of different hosts start side by side.
     const rolesOf = (h: LabHost) => launcherRoles(answers, h.address);
     const central = new Set(["mariadb", "amqp", "controller"]);
-    for (const h of cloudHosts) await launch(h, rolesOf(h).filter((r) => central.has(r)));
-    await Promise.all(cloudHosts.map((h) => launch(h, rolesOf(h).filter((r) => !central.has(r)))));
-    await launch(lab.hosts.find((h) => h.address === answers.CONFIG_CONTROLLER_HOST)!, ["post"]);
+    await withOpenStackStartLock(async () => {
+      mark("lock");
+      for (const h of cloudHosts) await launch(h, rolesOf(h).filter((r) => central.has(r)));
+      await Promise.all(cloudHosts.map((h) => launch(h, rolesOf(h).filter((r) => !central.has(r)))));
+      await launch(lab.hosts.find((h) => h.address === answers.CONFIG_CONTROLLER_HOST)!, ["post"]);
+    });
     mark("services");
     const credentials: Credentials = {
       authUrl: `http://${answers.CONFIG_CONTROLLER_HOST}:5000/v3`,

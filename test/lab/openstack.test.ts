@@ -1,14 +1,15 @@
 // Proof that the lab's cloud is real: `rdoctl install` of lab inventories makes the lab's Packstack
 // start real OpenStack services (PyPI, the release's versions) on the hosts the answer file names,
 // and what the real APIs say matches the answer file. Plus the startOpenStackCloud() helper other
-// tests use. One file, run in sequence: each cloud takes most of 2 cores while it starts.
+// tests use. One file, run in sequence (each cloud takes most of 2 cores while it starts); cloud
+// starts also queue on a machine-wide lock (withOpenStackStartLock) against other files' clouds.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isLabSupported, reportLabSkipped, startLab, type HostRef, type Lab } from "./lab";
 import { LAB_EXTERNAL_NETWORK, labRoles } from "./inventory";
-import { enableRealOpenStack, ensureOpenStackVenv, runLauncher, startOpenStackCloud, type OpenStackCloud } from "./openstack-cloud";
+import { enableRealOpenStack, ensureOpenStackVenv, runLauncher, startOpenStackCloud, withOpenStackStartLock, type OpenStackCloud } from "./openstack-cloud";
 import { httpCall, OpenStackApi, type Credentials } from "./openstack-api";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
 
@@ -64,7 +65,7 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
     enableRealOpenStack(lab, venv);
     const cloud = labCloud(lab, "aio", labRoles(1), { externalNetwork: LAB_EXTERNAL_NETWORK, services: { heat: { enabled: true } } });
     clouds.push(cloud);
-    const r = await cloud.rdoctl(["install", cloud.inventory, "--json"]);
+    const r = await withOpenStackStartLock(() => cloud.rdoctl(["install", cloud.inventory, "--json"]));
     expect(r.code, explain(r)).toBe(0);
     expect(r.events.some((e) => e.type === "step" && e.phase === "verify" && e.status === "done"), explain(r)).toBe(true);
 
@@ -93,7 +94,7 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
     const status = async () => (await runLauncher(lab!, node1, "status", 30_000)).stdout.trim().split("\n").sort();
     const pidsBefore = await status();
     expect(pidsBefore.filter((l) => l.includes("\trunning\t")).length).toBeGreaterThan(15);
-    const again = await cloud.rdoctl(["install", cloud.inventory, "--from", "run", "--json"]);
+    const again = await withOpenStackStartLock(() => cloud.rdoctl(["install", cloud.inventory, "--from", "run", "--json"]));
     expect(again.code, explain(again)).toBe(0);
     expect(await status()).toEqual(pidsBefore);
 
@@ -114,7 +115,7 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
       packstack: { CONFIG_NOVA_MANAGE_FLAVORS: "n" },
     });
     clouds.push(cloud);
-    const r = await cloud.rdoctl(["install", cloud.inventory, "--json"]);
+    const r = await withOpenStackStartLock(() => cloud.rdoctl(["install", cloud.inventory, "--json"]));
     expect(r.code, explain(r)).toBe(0);
 
     const [controller, network, compute] = lab.hosts as [typeof lab.hosts[0], typeof lab.hosts[0], typeof lab.hosts[0]];
