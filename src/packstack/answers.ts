@@ -214,6 +214,7 @@ export const ANSWER_RULES = {
   overrideSecret: "packstack-override-secret",
   overrideSkipped: "packstack-override-skipped",
   value: "packstack-value",
+  rewritten: "packstack-rewritten",
 } as const;
 
 /**
@@ -359,6 +360,16 @@ export function answerIssues(topology: Topology, release: Release = topology.rel
     const path: readonly PathSegment[] =
       key === undefined ? (/host format/.test(failure.message) ? ["hosts"] : []) : (bindings.get(key)?.path ?? (overrides.has(key) ? ["packstack", key] : []));
     issues.push({ rule: ANSWER_RULES.value, path, message: `Packstack ${release} would refuse the answer file: ${redact(failure.message)}` });
+  }
+  for (const rewrite of result.rewrites) {
+    const path = bindings.get(rewrite.key)?.path ?? (overrides.has(rewrite.key) ? ["packstack", rewrite.key] : undefined);
+    if (!path) continue;
+    issues.push({
+      rule: ANSWER_RULES.rewritten,
+      path,
+      message: `Packstack ${release} would not use ${rewrite.key}=${rewrite.from}: ${rewrite.why}`,
+      expected: `what Packstack keeps ("${rewrite.to}")`,
+    });
   }
   for (const key of overrides.keys()) {
     if (result.config.has(key)) continue;

@@ -102,10 +102,24 @@ export interface StepCheck {
   readonly step: string;
 }
 
+/** A value Packstack replaces after loading the file (data/packstack/rewrites.json). */
+export interface Rewrite {
+  readonly key: string;
+  readonly releases: readonly Release[];
+  /** Loaded values under which Packstack rewrites the key. */
+  readonly when: Readonly<Record<string, string>>;
+  /** Packstack keeps a value containing this text. */
+  readonly unlessContains?: string;
+  readonly becomes: string;
+  readonly why: string;
+}
+
 /** A catalog with lookups built once. */
 export interface LoadedCatalog extends Catalog {
   /** Checks of later setup steps that apply to this release. */
   readonly stepChecks: readonly StepCheck[];
+  /** Values this release replaces after loading the file. */
+  readonly rewrites: readonly Rewrite[];
   /** Groups sorted by `order` (Packstack's load order). */
   readonly orderedGroups: readonly CatalogGroup[];
   /** Parameters in answer-file order: groups by order, then each group's `params` list. */
@@ -165,9 +179,11 @@ export function loadCatalog(release: Release): LoadedCatalog {
     }),
   );
   const stepChecks = (JSON.parse(fs.readFileSync(path.join(packstackDataDir(), "step-checks.json"), "utf8")) as { checks: StepCheck[] }).checks;
+  const rewrites = (JSON.parse(fs.readFileSync(path.join(packstackDataDir(), "rewrites.json"), "utf8")) as { rewrites: Rewrite[] }).rewrites;
   const loaded: LoadedCatalog = {
     ...raw,
     stepChecks: stepChecks.filter((c) => c.releases.includes(release)),
+    rewrites: rewrites.filter((r) => r.releases.includes(release)),
     orderedGroups,
     orderedParams,
     byName,

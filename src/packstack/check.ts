@@ -244,6 +244,19 @@ export function checkAnswerFile(text: string, release: Release, options: CheckOp
         effect: "rejects",
       });
     }
+    // Values Packstack replaces after loading: the file says one thing, the cloud gets another.
+    for (const rewrite of result.rewrites) {
+      const entry = general.entries.get(rewrite.key.toLowerCase());
+      if (!entry) continue;
+      add({
+        severity: "error",
+        code: "rewritten",
+        line: entry.line,
+        key: rewrite.key,
+        message: `${entry.key}=${rewrite.from} is not what Packstack uses: ${rewrite.why}`,
+        effect: "misread",
+      });
+    }
     const usedDeprecated = new Set(result.deprecatedUsed.map((d) => d.key));
     for (const key of result.defaulted) {
       if (usedDeprecated.has(key)) continue;

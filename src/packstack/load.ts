@@ -47,6 +47,17 @@ export interface LoadFailure {
   readonly message: string;
 }
 
+/** A loaded value Packstack then replaces with another before using it. */
+export interface LoadRewrite {
+  readonly key: string;
+  /** The value as loaded. */
+  readonly from: string;
+  /** What Packstack uses instead. */
+  readonly to: string;
+  /** Why, in words, with the condition. */
+  readonly why: string;
+}
+
 export interface LoadNote {
   readonly key: string;
   readonly message: string;
@@ -67,6 +78,8 @@ export interface LoadResult {
   readonly deprecatedUsed: readonly { readonly key: string; readonly from: readonly string[] }[];
   /** What validators could not check offline. */
   readonly notes: readonly LoadNote[];
+  /** Loaded values Packstack silently replaces before using them. */
+  readonly rewrites: readonly LoadRewrite[];
 }
 
 const HEX_IN_NOTE = /(\d+) (?:random )?hex characters/;
@@ -210,13 +223,34 @@ export function loadAnswers(
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
     failures.push(err.failure);
-    return { failure: failures[0], failures, config, skippedGroups, defaulted, deprecatedUsed, notes };
+    return { failure: failures[0], failures, config, skippedGroups, defaulted, deprecatedUsed, notes, rewrites: [] };
   }
   // Values that failed already would only echo their failure in the later checks.
   const checked = new Map([...config].filter(([key]) => !failures.some((f) => f.key === key)));
   failures.push(...postLoadFailures(checked), ...stepFailures(catalog.stepChecks, checked));
   const first = failures[0];
-  return { ...(first ? { failure: first } : {}), failures, config, skippedGroups, defaulted, deprecatedUsed, notes };
+  const rewrites = rewritesOf(catalog, config);
+  return { ...(first ? { failure: first } : {}), failures, config, skippedGroups, defaulted, deprecatedUsed, notes, rewrites };
+}
+
+/** A comma-separated list as Packstack splits it (`[i.strip() for i in v.split(',') if i]`). */
+const listOf = (value: string): string => value.split(",").map((item) => item.trim()).filter(Boolean).join(",");
+
+/** Rewrites of values the file sets to something else than Packstack's own default (its default's rewrite is Packstack's business). */
+function rewritesOf(catalog: LoadedCatalog, config: ReadonlyMap<string, PackstackValue>): LoadRewrite[] {
+  const found: LoadRewrite[] = [];
+  for (const rewrite of catalog.rewrites) {
+    if (!config.has(rewrite.key)) continue;
+    if (pyStr(config.get(rewrite.key)!) === catalog.byName.get(rewrite.key)?.default) continue;
+    const conditions = Object.entries(rewrite.when);
+    if (!conditions.every(([key, value]) => config.get(key) === value)) continue;
+    const from = pyStr(config.get(rewrite.key)!);
+    if (rewrite.unlessContains !== undefined && from.includes(rewrite.unlessContains)) continue;
+    if (listOf(from) === listOf(rewrite.becomes)) continue;
+    const condition = conditions.map(([key, value]) => `${key}=${value}`).join(" and ");
+    found.push({ key: rewrite.key, from, to: rewrite.becomes, why: `with ${condition} Packstack uses "${rewrite.becomes}" instead (${rewrite.why})` });
+  }
+  return found;
 }
 
 /** Python's whitespace, as `str.strip()` removes it. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { answerFileCheck, generateAnswers } from "../../src/packstack/answers";
+import { referenceAnswerFile } from "../../src/packstack/catalog";
+import { checkAnswerFile } from "../../src/packstack/check";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
 import { InventoryError, parseInventory, RELEASES, type InventoryIssue } from "../../src/topology";
 import { INVENTORIES, ROOT } from "./helpers";
@@ -105,5 +107,29 @@ describe("validate refuses what answers refuses", () => {
   it.each(INVENTORIES.flatMap((name) => RELEASES.map((release) => [name, release] as const)))("%s for %s: valid and written", (name, release) => {
     const text = readFileSync(join(ROOT, "inventories", `${name}.yaml`), "utf8");
     expect(() => parseInventory(text, `${name}.yaml`, { release, checks: [answerFileCheck] })).not.toThrow();
+  });
+});
+
+describe("values Packstack would silently replace", () => {
+  it("are refused in an inventory, at the field or override", () => {
+    const ovnVlan = `${head}services: {neutron: {l2Agent: ovn, typeDrivers: [geneve, vlan, flat], tenantNetworkTypes: [geneve, vlan], vlanRanges: ["extnet:100:200"], bridgeMappings: {extnet: br-ex}}}\n`;
+    expect(validate(ovnVlan).map((i) => `${i.path} ${i.rule}`)).toEqual(["services.neutron.tenantNetworkTypes packstack-rewritten"]);
+    const vpn = `${head}packstack: {CONFIG_NEUTRON_VPNAAS: "y"}\n`;
+    expect(lines(vpn)).toEqual([
+      '4:36: packstack.CONFIG_NEUTRON_VPNAAS: Packstack 2025.1 would not use CONFIG_NEUTRON_VPNAAS=y: with CONFIG_NEUTRON_L2_AGENT=ovn Packstack uses "n" instead (VPNaaS is not supported with OVN) (expected what Packstack keeps ("n"))',
+    ]);
+    expect(answers(vpn)).toBeDefined();
+  });
+
+  it("make answers check say the file is not used as written (the issue's L2 agent / mechanism driver mismatch)", () => {
+    const text = referenceAnswerFile("2025.1").replace("CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS=ovn", "CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS=openvswitch");
+    const result = checkAnswerFile(text, "2025.1");
+    expect(result.outcome).toBe("accepted-with-ignored");
+    expect(result.errors.map((e) => [e.code, e.effect, e.message])).toEqual([
+      ["rewritten", "misread", 'CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS=openvswitch is not what Packstack uses: with CONFIG_NEUTRON_L2_AGENT=ovn Packstack uses "ovn" instead (the OVN L2 agent needs the ovn mechanism driver)'],
+    ]);
+    // Packstack's own defaults are not reported, even where it rewrites them (metering y with OVN).
+    expect(checkAnswerFile(referenceAnswerFile("2025.1"), "2025.1").outcome).toBe("accepted");
+    expect(checkAnswerFile(text.replace("CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS=openvswitch", "CONFIG_NEUTRON_ML2_MECHANISM_DRIVERS=ovn,l2population"), "2025.1").outcome).toBe("accepted");
   });
 });

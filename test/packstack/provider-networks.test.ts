@@ -48,10 +48,18 @@ describe("compute bridges", () => {
     const values = answers(cloud(provider(agent)));
     expect(values[key]).toBe("br-provider");
     expect(values[key.replace("BRIDGES_COMPUTE", "BRIDGE_IFACES")]).toBe("br-provider:eno2");
-    // With vlan tenant networks too (the second case).
-    const vlanTenants = cloud(provider(agent, { tenantNetworkTypes: ["vlan", agent === "ovn" ? "geneve" : "vxlan"] }));
+  });
+
+  it("openvswitch with vlan tenant networks too (the issue's second case)", () => {
+    const vlanTenants = cloud(provider("openvswitch", { tenantNetworkTypes: ["vlan", "vxlan"] }));
     expect(problems(vlanTenants)).toEqual([]);
-    expect(answers(vlanTenants)[key]).toBe("br-provider");
+    expect(answers(vlanTenants).CONFIG_NEUTRON_OVS_BRIDGES_COMPUTE).toBe("br-provider");
+  });
+
+  it("ovn with vlan tenant networks cannot work: Packstack replaces the tenant types with geneve", () => {
+    expect(() => answers(cloud(provider("ovn", { tenantNetworkTypes: ["vlan", "geneve"] })))).toThrow(
+      'prov: services.neutron.tenantNetworkTypes: Packstack 2025.1 would not use CONFIG_NEUTRON_ML2_TENANT_NETWORK_TYPES=vlan,geneve: with CONFIG_NEUTRON_L2_AGENT=ovn Packstack uses "geneve" instead (OVN only supports geneve encapsulation) (expected what Packstack keeps ("geneve"))',
+    );
   });
 
   it("computeBridges overrides the derived list", () => {
