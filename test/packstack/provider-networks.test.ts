@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { generateAnswers } from "../../src/packstack/answers";
+import { loadCatalog } from "../../src/packstack/catalog";
 import { DeterministicSecretSource } from "../../src/packstack/secrets";
-import { InventoryError, type HostSpec, type NeutronSpec, type TopologySpec } from "../../src/topology";
+import { InventoryError, RELEASES, type HostSpec, type NeutronSpec, type TopologySpec } from "../../src/topology";
 import { validateTopologySpec } from "../../src/topology/validate";
 
 /**
@@ -104,5 +105,10 @@ describe("compute bridges", () => {
       'hosts[1].interfaces[1].purpose: provider interface "eno2" of compute host "cmp1" is unused: Packstack creates compute bridges only with a flat or vlan type driver (geneve)',
       'hosts[2].interfaces[1].purpose: provider interface "eno2" of compute host "cmp2" is unused: Packstack creates compute bridges only with a flat or vlan type driver (geneve)',
     ]);
+  });
+
+  it.each(RELEASES)("%s: has no DVR option, so the model has none (a catalog that gains one fails here: model it)", (release) => {
+    const catalog = loadCatalog(release);
+    expect(catalog.params.filter((p) => /dvr|distributed/i.test(`${p.name} ${p.description ?? ""}`)).map((p) => p.name)).toEqual([]);
   });
 });
