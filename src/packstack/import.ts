@@ -298,31 +298,34 @@ export function importAnswerFile(text: string, options: ImportOptions = {}): Imp
   const base = buildSpec(catalog, get, name);
   const fixed = new FixedSecrets(fileValues);
   const generated = valuesWithoutCheck(base, release, fixed);
+  // Secrets never become overrides (they go to the cloud's store); a secret that still does not
+  // come back is one Packstack derives from another (CONFIG_TROVE_NOVA_PW from CONFIG_TROVE_KS_PW).
+  const secretKeys = new Set(catalog.orderedParams.filter(isSecretParam).map((p) => p.name));
   const overrides: Record<string, string> = {};
   for (const param of catalog.orderedParams) {
-    if (generated[param.name] !== fileValues[param.name]) overrides[param.name] = fileValues[param.name]!;
+    if (generated[param.name] !== fileValues[param.name] && !secretKeys.has(param.name)) overrides[param.name] = fileValues[param.name]!;
   }
   const spec: TopologySpec = Object.keys(overrides).length > 0 ? { ...base, packstack: overrides } : base;
   // The promise of import: generating from the spec gives the file's values back (what
   // `rdoctl validate` then says about the overrides is in `issues`).
   const again = assembleAnswerValues(resolveTopology(spec), release, fixed, spec.packstack ?? {});
   const lost = catalog.orderedParams.filter((p) => again[p.name] !== fileValues[p.name]).map((p) => p.name);
-  if (lost.length > 0) throw new Error(`import of ${source} does not round-trip: ${lost.join(", ")}`);
-
-  const secretKeys = new Set(catalog.orderedParams.filter(isSecretParam).map((p) => p.name));
+  const lostValues = lost.filter((key) => !secretKeys.has(key));
+  if (lostValues.length > 0) throw new Error(`import of ${source} does not round-trip: ${lostValues.join(", ")}`);
+  const derivedSecrets = lost.filter((key) => secretKeys.has(key));
   const overrideKeys = Object.keys(overrides);
-  const leaked = overrideKeys.filter((k) => secretKeys.has(k) && overrides[k] !== "" && overrides[k] !== "PW_PLACEHOLDER");
-  if (leaked.length > 0) throw new Error(`import would put secrets into the inventory: ${leaked.join(", ")}`);
   const yaml =
     `# yaml-language-server: $schema=${schemaReference(options.outFile)}\n` +
     `# Imported by rdoctl from ${path.basename(source)} (Packstack ${release}). Passwords and keys are not in this file.\n` +
     stringify(spec, { lineWidth: 0 });
-  let issues: string[] = [];
+  const issues: string[] = derivedSecrets.map(
+    (key) => `${key}: the file's value is not kept; the inventory gives the value Packstack itself uses (${key === "CONFIG_TROVE_NOVA_PW" ? "CONFIG_TROVE_KS_PW, as the Nova user is trove" : "derived from another key"})`,
+  );
   try {
     validateTopologySpec(spec, { file: "<imported inventory>" }, [answerFileCheck]);
   } catch (err) {
     if (!(err instanceof InventoryError)) throw err;
-    issues = err.issues.map(formatIssue);
+    issues.push(...err.issues.map(formatIssue));
   }
   return { spec, yaml, release, secrets, overrideKeys, issues };
 }

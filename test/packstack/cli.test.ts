@@ -141,6 +141,30 @@ describe("rdoctl answers", () => {
     expect((await rdoctl("answers", "diff", a)).code).toBe(2);
   });
 
+  it("import --keep-secrets keeps every secret of the file, those of services it does not install included", async () => {
+    const previous = process.env.RDOCTL_HOME;
+    process.env.RDOCTL_HOME = path.join(tmp, "keep-home");
+    try {
+      // A file whose disabled services carry real passwords (an older rdoctl wrote them all).
+      let n = 0;
+      const drawn = generateAnswers(inventory("all-in-one"), { secrets: new DeterministicSecretSource("old") }).text.replace(/=PW_PLACEHOLDER$/gm, () => `=${(++n).toString(16).padStart(16, "a")}`);
+      expect(n).toBeGreaterThan(10);
+      // As Packstack's processor has it: Trove's Nova password is Trove's Keystone one.
+      const text = drawn.replace(/^CONFIG_TROVE_NOVA_PW=.*$/m, `CONFIG_TROVE_NOVA_PW=${/^CONFIG_TROVE_KS_PW=(.*)$/m.exec(drawn)![1]}`);
+      const source = path.join(tmp, "old-cloud.txt");
+      fs.writeFileSync(source, text);
+      const imported = await rdoctl("answers", "import", source, "--name", "kept", "--keep-secrets", "--out", path.join(tmp, "kept.yaml"));
+      expect(imported.code).toBe(0);
+      const regen = await rdoctl("answers", path.join(tmp, "kept.yaml"), "--out", "-");
+      expect(regen.code).toBe(0);
+      const [before, after] = [valuesOfRenderedFile(text), valuesOfRenderedFile(regen.stdout)];
+      expect(Object.keys(before).filter((k) => before[k] !== after[k])).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.RDOCTL_HOME;
+      else process.env.RDOCTL_HOME = previous;
+    }
+  });
+
   it("check: a byte-order mark or an ignored section is never accepted", async () => {
     const bom = path.join(tmp, "bom.txt");
     fs.writeFileSync(bom, `\ufeff${referenceAnswerFile("2025.1")}`);

@@ -178,3 +178,17 @@ describe("answers import: the $schema comment", () => {
     expect(fs.existsSync(path.resolve(path.dirname(out), reference))).toBe(true);
   });
 });
+
+describe("answers import: secrets Packstack derives", () => {
+  it("a Trove Nova password unlike Trove's Keystone one is reported, never a crash or an override", () => {
+    const text = generateAnswers(inventory("all-in-one"), { secrets: new DeterministicSecretSource("t") })
+      .text.replace(/^CONFIG_TROVE_KS_PW=.*$/m, "CONFIG_TROVE_KS_PW=1111111111111111")
+      .replace(/^CONFIG_TROVE_NOVA_PW=.*$/m, "CONFIG_TROVE_NOVA_PW=2222222222222222");
+    const imported = importAnswerFile(text, { source: "t.txt" });
+    expect(imported.overrideKeys).toEqual([]);
+    expect(imported.issues).toEqual([
+      "CONFIG_TROVE_NOVA_PW: the file's value is not kept; the inventory gives the value Packstack itself uses (CONFIG_TROVE_KS_PW, as the Nova user is trove)",
+    ]);
+    expect(imported.yaml).not.toContain("2222222222222222");
+  });
+});
