@@ -7,6 +7,7 @@ import { registerCheckCommand } from "./commands/check";
 import { registerDoctorCommand } from "./commands/doctor";
 import { registerDownCommand } from "./commands/down";
 import { registerInstallCommands } from "./commands/install";
+import { registerScaleCommands } from "./commands/scale";
 import { registerSecretsCommands } from "./commands/secrets";
 import { registerUpCommand } from "./commands/up";
 import { registerValidateCommand } from "./commands/validate";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerInstallCommands(program);
   registerUpCommand(program);
   registerDownCommand(program);
+  registerScaleCommands(program);
   return program;
 }
 

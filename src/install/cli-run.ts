@@ -9,6 +9,7 @@ import { describeHolder, InstallLock, installLockFile, liveHolder, type LockHold
 import { install } from "./installer";
 import { isPhaseName, PHASES, type PhaseName } from "./phase-names";
 import { followRun, liveRun, PackstackFailedError, REMOTE_RUNS } from "./phases/run";
+import { hashText, planScaleFromState, recordMembers } from "./scale";
 import { openSession } from "./session";
 import { InterruptedError } from "./steps";
 
@@ -41,7 +42,7 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
  * The answer file from the inventory and the cloud's secret store (created 0600 if missing).
  * With `persist: false` (dry runs) newly drawn secrets are not written: nothing changes anywhere.
  */
-function answersFor(topology: ReturnType<typeof loadTopology>, persist = true): () => AnswerInput {
+export function answersFor(topology: ReturnType<typeof loadTopology>, persist = true): () => AnswerInput {
   return () => {
     const store = openSecretStore(topology.name);
     const secrets: SecretSource = persist
@@ -97,10 +98,19 @@ export async function runInstallCommand(inventory: string, options: InstallComma
   const abort = new AbortController();
   let session: ReturnType<typeof openSession>;
   try {
+    // Installed hosts against the inventory: new compute hosts make this a scale-out (the
+    // installed ones go to EXCLUDE_SERVERS); dropped hosts are refused (rdoctl scale in).
+    const settingsHash = (t: typeof topology): string => hashText(answersFor(t, false)().text);
+    let answersTopology = topology;
     session = openSession({
       topology,
       emit: display.sink,
-      answers: answersFor(topology, !options.dryRun && !heldBy),
+      scale: (journal, paths) => {
+        const plan = planScaleFromState(topology, paths, journal, settingsHash, { inventory });
+        answersTopology = plan.answersTopology;
+        return { plan, recordInstalled: () => recordMembers(paths, topology, plan, settingsHash(topology)) };
+      },
+      answers: () => answersFor(answersTopology, !options.dryRun && !heldBy)(),
       signal: abort.signal,
       acceptNewHostKeys: options.acceptNewHostKeys,
       parallel,

@@ -3,6 +3,7 @@ import type { CloudPaths } from "../workspace";
 import type { EventSink, Redactor } from "./events";
 import type { Journal } from "./journal";
 import type { PhaseName } from "./phase-names";
+import type { ScalePlan } from "./scale";
 import type { ExecResult, SshPool } from "./ssh";
 import { lineSplitter } from "./ssh";
 
@@ -28,6 +29,22 @@ export interface InstallContext {
   readonly reconnectTimeoutMs: number;
   /** The answer file (generated once, on first use). */
   readonly answers: () => AnswerInput;
+  /** Installed hosts against the inventory (scale-out); absent: every host is worked on. */
+  readonly scale?: ScaleContext;
+}
+
+export interface ScaleContext {
+  readonly plan: ScalePlan;
+  /** Called when a Packstack run succeeded: the inventory's hosts are now the installed ones. */
+  readonly recordInstalled: () => void;
+}
+
+/** Hosts Packstack leaves alone in this run (EXCLUDE_SERVERS): rdoctl does not prepare them either. */
+export function isExcludedHost(ctx: InstallContext, hostName: string): boolean {
+  const plan = ctx.scale?.plan;
+  if (!plan || plan.excluded.length === 0) return false;
+  const host = ctx.topology.hosts.find((h) => h.name === hostName);
+  return host !== undefined && plan.excluded.includes(host.address);
 }
 
 export interface ShOptions {

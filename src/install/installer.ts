@@ -8,6 +8,7 @@ import { prepareSteps } from "./phases/prepare";
 import { runPreflight } from "./phases/preflight";
 import { runSteps as packstackRunSteps } from "./phases/run";
 import { verifySteps } from "./phases/verify";
+import { describeScale } from "./scale";
 import { runSteps, stepIsPending, type Step } from "./steps";
 
 export interface InstallOptions {
@@ -76,6 +77,8 @@ export function plan(ctx: InstallContext, options: InstallOptions = {}): Planned
 /** Runs the install: preflight gate, then each phase, journaling every step. */
 export async function install(ctx: InstallContext, options: InstallOptions = {}): Promise<PlannedStep[]> {
   const steps = plan(ctx, options);
+  const scale = ctx.scale && describeScale(ctx.scale.plan);
+  if (scale) ctx.emit({ type: "info", message: scale });
   ctx.emit({ type: "plan", steps });
   if (options.dryRun) {
     ctx.emit({ type: "dry-run", details: dryRunDetails(ctx, steps) });
@@ -109,6 +112,7 @@ export async function install(ctx: InstallContext, options: InstallOptions = {})
       throw err;
     }
     ctx.emit({ type: "phase", phase, status: "done" });
+    if (phase === "run") ctx.scale?.recordInstalled();
   }
   ctx.emit({ type: "finished", ok: true, message: `cloud ${ctx.topology.name} installed` });
   return steps;

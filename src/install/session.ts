@@ -2,7 +2,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Topology } from "../topology/model";
 import { cloudPaths, type CloudPaths } from "../workspace";
-import type { AnswerInput, InstallContext } from "./context";
+import type { AnswerInput, InstallContext, ScaleContext } from "./context";
 import { Redactor, type EventSink } from "./events";
 import { Journal } from "./journal";
 import { HostKeyPolicy, resolveEndpoints, SshConfig, SshPool, terminalPasswordSource, type PasswordSource } from "./ssh";
@@ -33,6 +33,8 @@ export interface SessionProps {
   readonly passwordSource?: PasswordSource;
   /** @default cloudPaths(topology.name) */
   readonly paths?: CloudPaths;
+  /** Installed hosts against the inventory; see scale.ts. */
+  readonly scale?: (journal: Journal, paths: CloudPaths) => ScaleContext;
 }
 
 /** An install context plus what must be closed afterwards. */
@@ -57,11 +59,14 @@ export function openSession(props: SessionProps): Session {
     passwordSource: props.passwordSource ?? terminalPasswordSource(),
   });
   let answers: AnswerInput | undefined;
+  const journal = Journal.load(paths.journal, props.topology.name);
+  const scale = props.scale?.(journal, paths);
   const ctx: InstallContext = {
+    scale,
     topology: props.topology,
     paths,
     pool,
-    journal: Journal.load(paths.journal, props.topology.name),
+    journal,
     emit,
     redactor,
     signal: props.signal ?? new AbortController().signal,

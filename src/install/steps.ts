@@ -11,6 +11,8 @@ export interface Step {
   readonly inputs: unknown;
   /** Does the work; may return small facts recorded in the journal. */
   readonly run: (how: { readonly forced: boolean }) => Promise<Record<string, string> | void>;
+  /** Why this step is left alone even when forced (an installed host excluded from a scale-out). */
+  readonly leftAlone?: string;
 }
 
 /** Several hosts failed in one phase; every failure is listed. */
@@ -42,6 +44,7 @@ export function stepInputHash(step: Step): string {
 
 /** Whether a step will run: not done, inputs changed, or forced. */
 export function stepIsPending(ctx: InstallContext, step: Step, force: boolean): { run: boolean; reason: string } {
+  if (step.leftAlone) return { run: false, reason: step.leftAlone };
   if (force) return { run: true, reason: "forced" };
   const previous = ctx.journal.get(step.phase, step.host);
   if (!previous) return { run: true, reason: "not done yet" };

@@ -24,7 +24,10 @@ export function answersSteps(ctx: InstallContext): Step[] {
         const { text } = ctx.answers();
         await new HostShell(ctx, deployer.name, "answers").upload(REMOTE_ANSWER_FILE, text, 0o600);
         writeFileAtomic(ctx.paths.answerFile, text, 0o600);
-        return { remote: REMOTE_ANSWER_FILE };
+        const facts: Record<string, string> = { remote: REMOTE_ANSWER_FILE };
+        const excluded = ctx.scale?.plan.excluded ?? [];
+        if (excluded.length) facts.excludeServers = excluded.join(",");
+        return facts;
       },
     },
   ];

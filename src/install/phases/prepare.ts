@@ -1,6 +1,6 @@
 import { RELEASE_CODENAMES } from "../../topology/model";
 import type { InstallContext } from "../context";
-import { HostShell } from "../context";
+import { HostShell, isExcludedHost } from "../context";
 import guidance from "../data/host-guidance.json";
 import type { Step } from "../steps";
 import { hostsEntries, withHostsBlock } from "./hosts-file";
@@ -23,6 +23,7 @@ export function prepareSteps(ctx: InstallContext): Step[] {
     phase: "prepare",
     host: host.name,
     inputs: { fqdn: host.fqdn, entries, release: ctx.topology.release, codename, guidance },
+    leftAlone: isExcludedHost(ctx, host.name) ? "installed; left alone in this scale-out (EXCLUDE_SERVERS)" : undefined,
     run: async () => {
       const sh = new HostShell(ctx, host.name, "prepare");
       const osId = (await sh.sh(". /etc/os-release && echo \"$ID\"", { quiet: true })).stdout.trim();
