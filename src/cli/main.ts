@@ -8,6 +8,7 @@ import { registerDoctorCommand } from "./commands/doctor";
 import { registerDownCommand } from "./commands/down";
 import { registerInstallCommands } from "./commands/install";
 import { registerScaleCommands } from "./commands/scale";
+import { registerUpgradeCommands } from "./commands/upgrade";
 import { registerSecretsCommands } from "./commands/secrets";
 import { registerUpCommand } from "./commands/up";
 import { registerValidateCommand } from "./commands/validate";
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerDownCommand(program);
   registerScaleCommands(program);
+  registerUpgradeCommands(program);
   return program;
 }
 
