@@ -7,7 +7,7 @@ import path from "node:path";
  * raw output stays available; this is the line an operator reads first.
  */
 
-export type DeployProblemKind = "auth" | "unreachable" | "quota" | "missing-service" | "conflict" | "other";
+export type DeployProblemKind = "auth" | "unreachable" | "quota" | "missing-service" | "conflict" | "heat-stack-failed" | "other";
 
 export interface DeployProblem {
   readonly stack: string;
@@ -108,6 +108,16 @@ function classify(block: ErrorBlock, context: DiagnosisContext): Omit<DeployProb
       kind: "auth",
       what: "the cloud refused the credentials (HTTP 401)",
       todo: `check username, password, user domain and project of ${cloud}${file}, then deploy again`,
+    };
+  }
+  const heat = /Error waiting for openstack_orchestration_stack_v1 (\S+) to become ready/.exec(text);
+  if (heat) {
+    // Provider 3.4.0 stores a stack's id only once it is complete: a failed one stays in Heat,
+    // outside the state, and its name blocks the next create.
+    return {
+      kind: "heat-stack-failed",
+      what: `Heat stack ${heat[1]} failed to create and is not in Terraform's state (provider 3.4.0 records a stack only once it is complete)`,
+      todo: `see why with \`openstack stack show ${heat[1]}\`, fix that, delete it (\`openstack stack delete ${heat[1]}\`), then deploy again`,
     };
   }
   if (/quota|OverQuota|exceeds (allowed|available)|\b413\b/i.test(text)) {

@@ -56,6 +56,13 @@ describe("diagnoseDeploy", () => {
     expect(lines[1]).toContain("the cloud has no Heat (orchestration) endpoint; install it (services.heat.enabled: true in the topology)");
   });
 
+  it("a Heat stack that failed to create: says it is outside the state and how to clear it", () => {
+    const output = framed("app-template", "Error waiting for openstack_orchestration_stack_v1 5b0c7f3e-1f0a-4d1e-9a55-0c5f8e2d9b11 to become ready: The stack is in error status. Please check with your cloud admin or check the orchestration API logs to see why this error occurred.", "openstack_orchestration_stack_v1.web-heat_stack_9E2A (web-heat/stack)");
+    expect(diagnoseDeploy(output).map(formatDeployProblem)).toEqual([
+      "deploy app-template: openstack_orchestration_stack_v1.web-heat_stack_9E2A (web-heat/stack): Heat stack 5b0c7f3e-1f0a-4d1e-9a55-0c5f8e2d9b11 failed to create and is not in Terraform's state (provider 3.4.0 records a stack only once it is complete); see why with `openstack stack show 5b0c7f3e-1f0a-4d1e-9a55-0c5f8e2d9b11`, fix that, delete it (`openstack stack delete 5b0c7f3e-1f0a-4d1e-9a55-0c5f8e2d9b11`), then deploy again",
+    ]);
+  });
+
   it("anything else: the error's own summary, still one line", () => {
     const output = framed("identity", "Invalid value", "openstack_identity_user_v3.user-ahmed_user (identity/user-ahmed/user)", ["The name must be unique."]);
     expect(diagnoseDeploy(output).map(formatDeployProblem)).toEqual([
