@@ -426,9 +426,21 @@ function writeConfigs(m, roles) {
 // ---------------------------------------------------------------- roles
 const bin = (m, name) => path.join(m.venv, "bin", name);
 
-function uwsgi(m, name, module, port, processes = 1) {
+/**
+ * The WSGI application: the package's `<pkg>.wsgi.<mod>` module where the release has it (2025.1
+ * on), else the pbr-generated script in the venv's bin (2024.1 and older).
+ */
+function wsgiApp(m, module, script) {
+  const file = module.split(":")[0].replace(/\./g, "/");
+  const site = fs.readdirSync(path.join(m.venv, "lib")).map((d) => path.join(m.venv, "lib", d, "site-packages"));
+  if (site.some((dir) => fs.existsSync(path.join(dir, `${file}.py`)))) return ["--module", module];
+  if (fs.existsSync(bin(m, script))) return ["--wsgi-file", bin(m, script)];
+  fail(`${script}: neither ${module} nor ${bin(m, script)} is in the venv`);
+}
+
+function uwsgi(m, name, app, port, processes = 1) {
   return daemon(name, bin(m, "uwsgi"), [
-    "--http-socket", `${m.address}:${port}`, "--module", module, "--virtualenv", m.venv,
+    "--http-socket", `${m.address}:${port}`, ...app, "--virtualenv", m.venv,
     "--master", "--processes", String(processes), "--threads", "1", "--enable-threads", "--lazy-apps",
     "--die-on-term", "--need-app", "--buffer-size", "65535", "--add-header", "Connection: close",
     "--hook-master-start", "unix_signal:15 gracefully_kill_them_all", "--thunder-lock", "--vacuum",
@@ -622,7 +634,7 @@ async function roleController(m) {
       "--bootstrap-role-name", "admin", "--bootstrap-service-name", "keystone", "--bootstrap-region-id", m.region,
       "--bootstrap-admin-url", m.keystoneUrl, "--bootstrap-public-url", m.keystoneUrl, "--bootstrap-internal-url", m.keystoneUrl,
     ]);
-    const proc = uwsgi(m, "keystone", "keystone.wsgi.api:application", PORTS.keystone, 2);
+    const proc = uwsgi(m, "keystone", wsgiApp(m, "keystone.wsgi.api:application", "keystone-wsgi-public"), PORTS.keystone, 2);
     await waitFor("Keystone", () => answers200(`${m.keystoneUrl}/v3`), { proc, timeoutMs: 300000 });
     say(`Keystone on ${m.keystoneUrl} (region ${m.region})`);
     await registerServices(m);
@@ -632,14 +644,14 @@ async function roleController(m) {
   say("database schemas in place");
 
   const waits = [];
-  const api = (name, module, port, label, processes = 1) => {
-    const proc = uwsgi(m, name, module, port, processes);
+  const api = (name, module, script, port, label, processes = 1) => {
+    const proc = uwsgi(m, name, wsgiApp(m, module, script), port, processes);
     waits.push(waitFor(label, () => answers200(`http://${m.address}:${port}/`), { proc, timeoutMs: 300000 }));
   };
-  if (enabled.placement) api("placement-api", "placement.wsgi.api:application", PORTS.placement, "Placement API");
-  if (enabled.glance) api("glance-api", "glance.wsgi.api:application", PORTS.glance, "Glance API");
+  if (enabled.placement) api("placement-api", "placement.wsgi.api:application", "placement-api", PORTS.placement, "Placement API");
+  if (enabled.glance) api("glance-api", "glance.wsgi.api:application", "glance-wsgi-api", PORTS.glance, "Glance API");
   if (enabled.nova) {
-    api("nova-api", "nova.wsgi.osapi_compute:application", PORTS.nova, "Nova API", 2);
+    api("nova-api", "nova.wsgi.osapi_compute:application", "nova-api-wsgi", PORTS.nova, "Nova API", 2);
     for (const d of ["nova-conductor", "nova-scheduler"]) daemon(d, bin(m, d), [], { configs: ["/etc/nova/nova.conf"] });
   }
   if (enabled.neutron) {
@@ -647,12 +659,12 @@ async function roleController(m) {
     waits.push(waitFor("Neutron server", () => answers200(`http://${m.address}:${PORTS.neutron}/`), { proc, timeoutMs: 300000 }));
   }
   if (enabled.heat) {
-    api("heat-api", "heat.wsgi.api:application", PORTS.heat, "Heat API");
-    if (enabled.heatCfn) api("heat-api-cfn", "heat.wsgi.cfn:application", PORTS.heatCfn, "Heat CloudFormation API");
+    api("heat-api", "heat.wsgi.api:application", "heat-wsgi-api", PORTS.heat, "Heat API");
+    if (enabled.heatCfn) api("heat-api-cfn", "heat.wsgi.cfn:application", "heat-wsgi-api-cfn", PORTS.heatCfn, "Heat CloudFormation API");
     daemon("heat-engine", bin(m, "heat-engine"), [], { configs: ["/etc/heat/heat.conf"] });
   }
   if (enabled.cinder) {
-    api("cinder-api", "cinder.wsgi.api:application", PORTS.cinder, "Cinder API");
+    api("cinder-api", "cinder.wsgi.api:application", "cinder-wsgi", PORTS.cinder, "Cinder API");
     daemon("cinder-scheduler", bin(m, "cinder-scheduler"), [], { configs: ["/etc/cinder/cinder.conf"] });
   }
   await Promise.all(waits);
