@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { Journal } from "../../src/install/journal";
+import { loadMembers, planScale, planScaleFromState, recordMembers, type MemberHost } from "../../src/install/scale";
+import { validateTopologySpec } from "../../src/topology/validate";
+import type { Role, Topology, TopologySpec } from "../../src/topology/model";
+import { cloudPaths } from "../../src/workspace";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-scale-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function topology(hosts: Array<[string, string, Role[]]>): Topology {
+  const spec: TopologySpec = {
+    name: "scaled",
+    release: "2025.1",
+    hosts: hosts.map(([name, address, roles]) => ({ name, address, roles })),
+  };
+  return validateTopologySpec(spec);
+}
+
+const CONTROLLER: [string, string, Role[]] = ["ctl", "10.0.0.11", ["controller", "network"]];
+const C1: [string, string, Role[]] = ["c1", "10.0.0.21", ["compute"]];
+const C2: [string, string, Role[]] = ["c2", "10.0.0.22", ["compute"]];
+const C3: [string, string, Role[]] = ["c3", "10.0.0.23", ["compute"]];
+const members = (t: Topology): MemberHost[] => t.hosts.map((h) => ({ name: h.name, address: h.address, fqdn: h.fqdn, roles: h.roles }));
+const settings = (t: Topology): string => t.hosts.map((h) => h.address).join(",");
+
+describe("planScale", () => {
+  it("nothing installed: a plain install, no exclusion", () => {
+    const t = topology([CONTROLLER, C1]);
+    const plan = planScale(t, undefined, undefined, settings);
+    expect(plan).toMatchObject({ kind: "install", excluded: [], added: [] });
+    expect(plan.answersTopology.packstack.EXCLUDE_SERVERS).toBeUndefined();
+  });
+
+  it("new compute hosts: a scale-out with every installed host in EXCLUDE_SERVERS", () => {
+    const before = topology([CONTROLLER, C1]);
+    const after = topology([CONTROLLER, C1, C2, C3]);
+    const plan = planScale(after, members(before), { excluded: [], settingsHash: settings(before) }, settings);
+    expect(plan.kind).toBe("out");
+    expect(plan.added.map((h) => h.name)).toEqual(["c2", "c3"]);
+    expect(plan.excluded).toEqual(["10.0.0.11", "10.0.0.21"]);
+    expect(plan.answersTopology.packstack.EXCLUDE_SERVERS).toBe("10.0.0.11,10.0.0.21");
+  });
+
+  it("a rerun after the scale-out keeps its EXCLUDE_SERVERS (same answer file, nothing reruns); a settings change drops it", () => {
+    const after = topology([CONTROLLER, C1, C2]);
+    const last = { excluded: ["10.0.0.11", "10.0.0.21"], settingsHash: settings(after) };
+    expect(planScale(after, members(after), last, settings)).toMatchObject({ kind: "rerun", excluded: ["10.0.0.11", "10.0.0.21"] });
+    expect(planScale(after, members(after), { ...last, settingsHash: "other" }, settings)).toMatchObject({ kind: "rerun", excluded: [] });
+  });
+
+  it("refuses, naming the host and what to do: a new host that is not compute only, a dropped host, a moved host", () => {
+    const before = topology([CONTROLLER, C1]);
+    expect(() => planScale(topology([CONTROLLER, C1, ["net", "10.0.0.31", ["network"]]]), members(before), undefined, settings, { inventory: "inv.yaml" })).toThrow(
+      /^inv\.yaml: net \(roles network\) is new to the installed cloud scaled; only hosts with the compute role alone can be added/,
+    );
+    expect(() => planScale(topology([CONTROLLER, C2]), members(topology([CONTROLLER, C1, C2])), undefined, settings, { inventory: "inv.yaml" })).toThrow(
+      /^inv\.yaml: c1 is installed in cloud scaled but no longer in the inventory; run `rdoctl scale in inv\.yaml` first/,
+    );
+    expect(planScale(topology([CONTROLLER, C2]), members(topology([CONTROLLER, C1, C2])), undefined, settings, { allowRemoved: true }).removed.map((m) => m.name)).toEqual(["c1"]);
+    expect(() => planScale(topology([CONTROLLER, ["c1", "10.0.0.99", ["compute"]]]), members(before), undefined, settings)).toThrow(/c1 is installed at 10\.0\.0\.21, the inventory says 10\.0\.0\.99/);
+  });
+
+  it("members.json round trip; without it, the journal's last successful run names the installed hosts", () => {
+    const paths = cloudPaths("scaled", tmp);
+    const t = topology([CONTROLLER, C1]);
+    const journal = Journal.load(paths.journal, "scaled");
+    expect(planScaleFromState(t, paths, journal, settings).kind).toBe("install");
+    journal.finish("prepare", "ctl", "h");
+    journal.finish("prepare", "c1", "h");
+    journal.finish("run", "ctl", "h");
+    const fromJournal = planScaleFromState(topology([CONTROLLER, C1, C2]), paths, journal, settings);
+    expect(fromJournal).toMatchObject({ kind: "out", excluded: ["10.0.0.11", "10.0.0.21"] });
+    recordMembers(paths, topology([CONTROLLER, C1, C2]), fromJournal, "hash");
+    expect(fs.statSync(path.join(paths.dir, "members.json")).mode & 0o777).toBe(0o600);
+    expect(loadMembers(paths)).toMatchObject({ version: 1, hosts: [{ name: "ctl" }, { name: "c1" }, { name: "c2" }], excluded: ["10.0.0.11", "10.0.0.21"], settingsHash: "hash" });
+    fs.writeFileSync(path.join(paths.dir, "members.json"), "{");
+    expect(() => loadMembers(paths)).toThrow(/members\.json: not valid JSON .* it lists the installed hosts/);
+  });
+});
