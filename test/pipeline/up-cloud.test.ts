@@ -145,8 +145,9 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real
       const deploy = await run(CDKTF, ["deploy", "install", "identity", "--auto-approve", "--skip-provider-lock", "--output", outdir], { env });
       expect(deploy.code, `${deploy.stdout.slice(-4000)}\n${deploy.stderr.slice(-2000)}`).toBe(0);
       const shown = deploy.stdout.replace(/\x1b\[[0-9;]*m/g, "");
-      expect(shown.indexOf("install  terraform_data.install: Creation complete")).toBeGreaterThan(-1);
-      expect(shown.indexOf("identity  openstack_identity_project_v3")).toBeGreaterThan(shown.indexOf("install  terraform_data.install: Creation complete"));
+      const installed = shown.search(/install\s+terraform_data\.install: Creation complete/);
+      expect(installed, shown.slice(-3000)).toBeGreaterThan(-1);
+      expect(shown.search(/identity\s+openstack_identity_project_v3\.\S+: Creating/)).toBeGreaterThan(installed);
       // member, and reader which Keystone's default roles imply; not admin.
       expect(await scopedToken(authUrl, "ahmed", "ahmed-secret-1", "Y")).toEqual({ status: 201, roles: ["member", "reader"] });
       expect((await scopedToken(authUrl, "ahmed", "ahmed-secret-1", "Z")).status).toBe(401);
