@@ -5,6 +5,7 @@ import { closest } from "../topology/did-you-mean";
 import { registerAnswersCommands } from "./commands/answers";
 import { registerCheckCommand } from "./commands/check";
 import { registerDoctorCommand } from "./commands/doctor";
+import { registerDestroyCommand } from "./commands/destroy";
 import { registerDownCommand } from "./commands/down";
 import { registerInstallCommands } from "./commands/install";
 import { registerScaleCommands } from "./commands/scale";
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDownCommand(program);
   registerScaleCommands(program);
   registerUpgradeCommands(program);
+  registerDestroyCommand(program);
   return program;
 }
 

@@ -58,7 +58,7 @@ export function envelope(command: string, exitCode: number, issues: readonly Cli
  * Commands whose `--json` output is NDJSON (one event per line): their envelope is the last
  * line, compact, with `"type": "result"`.
  */
-const NDJSON_COMMANDS: ReadonlySet<string> = new Set(["install", "up", "down"]);
+const NDJSON_COMMANDS: ReadonlySet<string> = new Set(["install", "up", "down", "destroy"]);
 
 export function writeEnvelope(command: string, exitCode: number, issues: readonly CliIssue[], fields: Record<string, unknown> = {}): void {
   if (NDJSON_COMMANDS.has(command)) {

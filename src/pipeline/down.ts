@@ -8,7 +8,7 @@ import { day1Env, day1OutDir, stackVariableEnv } from "./day1";
 import { findEngine } from "./engine";
 import { createPipelineDisplay, now } from "./events";
 import { PipelineError } from "./exit-codes";
-import { synthesize, terraformStep, type StackRunner } from "./terraform";
+import { synthesize, terraformError, terraformStep, type StackRunner } from "./terraform";
 import { asPipelineError, interruptible, selectStacks, stage } from "./up";
 
 export interface DownOptions {
@@ -65,8 +65,11 @@ export async function runDown(inventory: string, options: DownOptions = {}): Pro
     const holdings = new Map<string, string[]>();
     for (const stack of stacks) {
       await terraformStep(runner, stack, "init", ["init", "-input=false", "-no-color"]);
-      const list = await terraformStep(runner, stack, "state", ["state", "list"]);
-      const resources = list.output.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("data.") && !l.startsWith("$ ") && !l.startsWith("# "));
+      const list = await terraformStep(runner, stack, "state", ["state", "list"], { okCodes: [0, 1] });
+      // A stack never applied has no state file: nothing of it to remove (terraform exits 1 saying so).
+      const noState = list.code !== 0 && /require a state file|No state file was found/.test(list.output);
+      if (list.code !== 0 && !noState) throw new PipelineError("provisioning", `stack ${stack}: terraform state failed: ${terraformError(list.output)} (log ${list.log})`, "deploy");
+      const resources = noState ? [] : list.output.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("data.") && !l.startsWith("$ ") && !l.startsWith("# "));
       holdings.set(stack, resources);
       emit({ type: "terraform", stack, action: "state", status: "done", time: now(), resources, log: list.log });
     }
