@@ -7,7 +7,7 @@ import path from "node:path";
  * raw output stays available; this is the line an operator reads first.
  */
 
-export type DeployProblemKind = "auth" | "unreachable" | "quota" | "missing-service" | "conflict" | "heat-stack-failed" | "other";
+export type DeployProblemKind = "auth" | "unreachable" | "quota" | "missing-service" | "conflict" | "heat-stack-failed" | "server-error" | "other";
 
 export interface DeployProblem {
   readonly stack: string;
@@ -110,13 +110,23 @@ function classify(block: ErrorBlock, context: DiagnosisContext): Omit<DeployProb
       todo: `check username, password, user domain and project of ${cloud}${file}, then deploy again`,
     };
   }
+  const server = /Error waiting for instance \((\S+)\) to become ready: unexpected state 'ERROR'/.exec(text);
+  if (server) {
+    // Nova accepted the server, then failed it (a quota recheck, no valid host…); the reason is
+    // only in the server's fault, which the provider does not print.
+    return {
+      kind: "server-error",
+      what: `server ${server[1]} went to ERROR`,
+      todo: `see why with \`openstack server show ${server[1]} -c fault\` (a quota too small, no host with room…), fix that, then deploy again (Terraform replaces the server)`,
+    };
+  }
   const heat = /Error waiting for openstack_orchestration_stack_v1 (\S+) to become ready/.exec(text);
   if (heat) {
     // Provider 3.4.0 stores a stack's id only once it is complete: a failed one stays in Heat,
     // outside the state, and its name blocks the next create.
     return {
       kind: "heat-stack-failed",
-      what: `Heat stack ${heat[1]} failed to create and is not in Terraform's state (provider 3.4.0 records a stack only once it is complete)`,
+      what: `Heat stack ${heat[1]} failed to create${/ROLLBACK_COMPLETE/.test(text) ? " (rolled back)" : ""} and is not in Terraform's state (provider 3.4.0 records a stack only once it is complete)`,
       todo: `see why with \`openstack stack show ${heat[1]}\`, fix that, delete it (\`openstack stack delete ${heat[1]}\`), then deploy again`,
     };
   }

@@ -63,6 +63,13 @@ describe("diagnoseDeploy", () => {
     ]);
   });
 
+  it("a server Nova failed after accepting it: names it and how to read its fault", () => {
+    const output = framed("app-template", "Error waiting for instance (8321861a-98bb-421e-aaa2-0d48f94b2b63) to become ready: unexpected state 'ERROR', wanted target 'ACTIVE'. last error: %!s(<nil>)", "openstack_compute_instance_v2.web_server-3_instance_8A47C8DD (web/server-3/instance)");
+    expect(diagnoseDeploy(output).map(formatDeployProblem)).toEqual([
+      "deploy app-template: openstack_compute_instance_v2.web_server-3_instance_8A47C8DD (web/server-3/instance): server 8321861a-98bb-421e-aaa2-0d48f94b2b63 went to ERROR; see why with `openstack server show 8321861a-98bb-421e-aaa2-0d48f94b2b63 -c fault` (a quota too small, no host with room…), fix that, then deploy again (Terraform replaces the server)",
+    ]);
+  });
+
   it("anything else: the error's own summary, still one line", () => {
     const output = framed("identity", "Invalid value", "openstack_identity_user_v3.user-ahmed_user (identity/user-ahmed/user)", ["The name must be unique."]);
     expect(diagnoseDeploy(output).map(formatDeployProblem)).toEqual([

@@ -21,7 +21,7 @@ export interface HeatStackProps {
   readonly environment?: Readonly<Record<string, unknown>>;
   /** Minutes Heat waits for create/update. @default Heat's default (60) */
   readonly timeoutMinutes?: number;
-  /** Keep what was made when create fails, to debug it. @default true (the provider's default) */
+  /** Keep what was made when create fails, to debug it. @default Heat's own: roll back (delete) on failure */
   readonly disableRollback?: boolean;
 }
 
