@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { Journal } from "../../src/install/journal";
 import { loadMembers, planScale, planScaleFromState, recordMembers, type MemberHost } from "../../src/install/scale";
 import { validateTopologySpec } from "../../src/topology/validate";
@@ -79,5 +79,33 @@ describe("planScale", () => {
     expect(loadMembers(paths)).toMatchObject({ version: 1, hosts: [{ name: "ctl" }, { name: "c1" }, { name: "c2" }], excluded: ["10.0.0.11", "10.0.0.21"], settingsHash: "hash" });
     fs.writeFileSync(path.join(paths.dir, "members.json"), "{");
     expect(() => loadMembers(paths)).toThrow(/members\.json: not valid JSON .* it lists the installed hosts/);
+  });
+});
+
+describe("rdoctl scale in (CLI, no cloud needed)", () => {
+  it("a cloud never installed: one line saying so, exit 1; --json an envelope with the issue", async () => {
+    const { main } = await import("../../src/cli/main");
+    const inventory = path.resolve(__dirname, "../../inventories/three-node.yaml");
+    const run = async (args: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const out = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+      const err = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
+      const home = process.env.RDOCTL_HOME;
+      process.env.RDOCTL_HOME = path.join(tmp, "cli-home");
+      try {
+        return { code: await main(["node", "rdoctl", ...args]), stdout, stderr };
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+        process.env.RDOCTL_HOME = home;
+        process.exitCode = undefined;
+      }
+    };
+    const text = await run(["scale", "in", inventory]);
+    expect(text.code).toBe(1);
+    expect(text.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^rdoctl: cloud three-node is not installed \(no successful Packstack run recorded in .*\); nothing to scale in$/)]);
+    const json = await run(["scale", "in", inventory, "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ command: "scale in", ok: false, exitCode: 1, issues: [{ message: expect.stringContaining("is not installed") }] });
   });
 });
