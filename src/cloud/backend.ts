@@ -6,7 +6,8 @@ import { RdoctlError } from "../errors";
  * Where the stacks keep their Terraform state, chosen by configuration so a CI runner keeps no
  * local `terraform.tfstate` and a team shares one state with locking.
  *
- * - `local`: cdktf's default, `terraform.<stack>.tfstate` beside the synthesized stack.
+ * - `local`: cdktf's default, `terraform.<stack>.tfstate` in the folder cdktf runs from, or
+ *   `<dir>/<stack>.tfstate`.
  * - `pg`: Terraform's `pg` backend (PostgreSQL, locking through advisory locks); one schema per
  *   stack, `<prefix>_<stack>`. The connection string is never written: Terraform reads it from
  *   `PG_CONN_STR` (or the libpq `PG*` variables) at `terraform init`.
@@ -19,7 +20,7 @@ import { RdoctlError } from "../errors";
 export type StateBackendConfig =
   | {
       readonly kind: "local";
-      /** Directory of the state files (`<dir>/<stack>.tfstate`), so a new synth never loses them. @default beside the stack */
+      /** Directory of the state files (`<dir>/<stack>.tfstate`). @default cdktf's: the folder cdktf runs from */
       readonly dir?: string;
     }
   | { readonly kind: "pg"; readonly prefix: string }
@@ -97,7 +98,7 @@ function schemaName(prefix: string, stack: string): string {
   return `${prefix}_${stack}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
 }
 
-/** Gives `stack` the configured backend (nothing to do for `local` beside the stack). Call before synth. */
+/** Gives `stack` the configured backend (nothing to do for cdktf's default local one). Call before synth. */
 export function useStateBackend(stack: TerraformStack, config: StateBackendConfig): void {
   const name = stack.node.id;
   if (config.kind === "local" && config.dir) {
