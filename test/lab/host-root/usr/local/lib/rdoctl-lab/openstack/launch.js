@@ -143,13 +143,14 @@ function stopRecord(rec) {
   try { fs.unlinkSync(pidFile(rec.name)); } catch { /* already */ }
 }
 
-/** TERM to every recorded process group at once, KILL to what is left after 15 s; records removed. */
+/** TERM to every recorded process group at once, KILL to what is left after 10 s; records removed. */
 function stopAll() {
   if (!fs.existsSync(PIDS)) return [];
   const recs = fs.readdirSync(PIDS).filter((f) => f.endsWith(".json")).map((f) => recorded(f.slice(0, -5))).filter(Boolean);
   const signal = (rec, sig) => { try { process.kill(-rec.pgid, sig); } catch { /* gone */ } };
   for (const rec of recs) signal(rec, "SIGTERM");
-  const until = Date.now() + 15000;
+  // The oslo services shut down within graceful_shutdown_timeout (3 s); MariaDB and RabbitMQ flush first.
+  const until = Date.now() + 10000;
   while (recs.some((r) => groupAlive(r.pgid)) && Date.now() < until) sh("sleep", ["0.2"]);
   for (const rec of recs) {
     if (groupAlive(rec.pgid)) signal(rec, "SIGKILL");
@@ -328,7 +329,7 @@ function writeConfigs(m, roles) {
       copyFromVenv(m, "heat/api-paste.ini", "/etc/heat/api-paste.ini");
       writeFile("/etc/heat/heat.conf", ini({
         DEFAULT: {
-          transport_url: m.transportUrl, num_engine_workers: 1, region_name_for_services: m.region,
+          transport_url: m.transportUrl, num_engine_workers: 1, region_name_for_services: m.region, graceful_shutdown_timeout: 3,
           heat_metadata_server_url: `http://${m.controller}:${PORTS.heatCfn}`, heat_waitcondition_server_url: `http://${m.controller}:${PORTS.heatCfn}/v1/waitcondition`,
           stack_domain_admin: m.a.get("CONFIG_HEAT_DOMAIN_ADMIN", "heat_admin"), stack_domain_admin_password: m.a.get("CONFIG_HEAT_DOMAIN_PASSWORD"),
           stack_user_domain_name: m.a.get("CONFIG_HEAT_DOMAIN", "heat"),
@@ -353,7 +354,7 @@ function writeConfigs(m, roles) {
       DEFAULT: {
         transport_url: m.transportUrl, my_ip: m.address, host: m.hostname, state_path: "/var/lib/nova",
         compute_driver: "fake.FakeDriver", vif_plugging_is_fatal: "false", vif_plugging_timeout: 0,
-        osapi_compute_workers: 1, metadata_workers: 1, enabled_apis: "osapi_compute",
+        osapi_compute_workers: 1, metadata_workers: 1, enabled_apis: "osapi_compute", graceful_shutdown_timeout: 3,
       },
       api: { auth_strategy: "keystone" },
       wsgi: { api_paste_config: "/etc/nova/api-paste.ini" },
@@ -376,7 +377,7 @@ function writeConfigs(m, roles) {
   if (needs("neutron") && all) {
     writeFile("/etc/neutron/neutron.conf", ini({
       DEFAULT: {
-        core_plugin: "ml2", service_plugins: "ovn-router", bind_host: m.address, bind_port: PORTS.neutron,
+        core_plugin: "ml2", service_plugins: "ovn-router", bind_host: m.address, bind_port: PORTS.neutron, graceful_shutdown_timeout: 3,
         transport_url: m.transportUrl, api_workers: 1, rpc_workers: 0, rpc_state_report_workers: 0, auth_strategy: "keystone",
         notify_nova_on_port_status_changes: needs("nova") ? "true" : "false", notify_nova_on_port_data_changes: needs("nova") ? "true" : "false",
         state_path: "/var/lib/neutron", api_paste_config: "/etc/neutron/api-paste.ini",
@@ -407,7 +408,7 @@ function writeConfigs(m, roles) {
     copyFromVenv(m, "cinder/api-paste.ini", "/etc/cinder/api-paste.ini");
     writeFile("/etc/cinder/cinder.conf", ini({
       DEFAULT: {
-        transport_url: m.transportUrl, auth_strategy: "keystone", my_ip: m.address, host: m.hostname, osapi_volume_workers: 1,
+        transport_url: m.transportUrl, auth_strategy: "keystone", my_ip: m.address, host: m.hostname, osapi_volume_workers: 1, graceful_shutdown_timeout: 3,
         enabled_backends: "fake", default_volume_type: "__DEFAULT__", state_path: "/var/lib/cinder", api_paste_config: "/etc/cinder/api-paste.ini",
         glance_api_servers: `http://${m.controller}:${PORTS.glance}`,
       },
