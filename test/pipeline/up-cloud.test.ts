@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineCacheDir, locateEngine } from "../../src/cloud/engine";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
 import { CDKTF, CDKTF_QUIET, LAB_CLOUD_EXTRA, RDOCTL_FROM_SOURCES, run } from "./helpers";
+import { labRoles } from "../lab/inventory";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
 import { httpCall } from "../lab/openstack-api";
 import { enableRealOpenStack, ensureOpenStackVenv } from "../lab/openstack-cloud";
@@ -40,7 +41,7 @@ async function scopedToken(authUrl: string, user: string, password: string, proj
  * removes, then removes it (read back through the API); then the same cloud through one cdktf
  * deploy of the install and identity stacks.
  */
-describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real OpenStack", () => {
+describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real OpenStack, three nodes", () => {
   let lab: Lab;
   let cloud: LabCloud;
   let authUrl: string;
@@ -48,9 +49,10 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real
 
   beforeAll(async () => {
     const venv = await ensureOpenStackVenv("2025.1");
-    lab = await startLab({ hosts: [{ delayScale: 0 }] });
+    // Three nodes, as a small cloud is laid out: controller, network, compute.
+    lab = await startLab({ hosts: [{ delayScale: 0 }, { delayScale: 0 }, { delayScale: 0 }] });
     enableRealOpenStack(lab, venv);
-    cloud = labCloud(lab, "upcloud", [["controller", "network", "compute", "storage"]], LAB_CLOUD_EXTRA);
+    cloud = labCloud(lab, "upcloud", labRoles(3), LAB_CLOUD_EXTRA);
   }, 900_000);
   afterAll(async () => {
     cloud?.dispose();
@@ -138,6 +140,8 @@ describe.runIf(support.ok && !engineMissing)("rdoctl up / down on the lab's real
         RDOCTL_INSTALL: "1",
         RDOCTL_INVENTORY: cloud.inventory,
         RDOCTL_COMMAND: RDOCTL_FROM_SOURCES,
+        // cdktf's default local state sits in the project folder, shared by every checkout user.
+        RDOCTL_STATE_DIR: path.join(path.dirname(cloud.inventory), "state"),
         TF_VAR_ahmed_password: "ahmed-secret-1",
         TF_VAR_ali_password: "ali-secret-22",
       };
