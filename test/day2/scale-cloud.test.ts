@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
 import { labTopologySpec } from "../lab/inventory";
 import { isLabSupported, reportLabSkipped, startLab, type Lab } from "../lab/lab";
@@ -20,6 +20,11 @@ if (!support.ok) reportLabSkipped(support.reason ?? "unknown", "test/day2/scale-
 
 const NOVA = { "OpenStack-API-Version": "compute 2.64" };
 const CONTROLLER: Role[] = ["controller", "network", "storage"];
+
+/** Progress lines for a run by hand: RDOCTL_TEST_TRACE=FILE. */
+function trace(line: string): void {
+  if (process.env.RDOCTL_TEST_TRACE) fs.appendFileSync(process.env.RDOCTL_TEST_TRACE, `${new Date().toISOString()} ${line}\n`);
+}
 
 function explain(r: CliResult): string {
   return `exit ${r.code}\nstderr:\n${r.stderr.slice(-4000)}\nstdout tail:\n${r.stdout.slice(-6000)}`;
@@ -53,9 +58,9 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
     let server: any;
     await waitUntil(`server ${id} ACTIVE`, async () => {
       server = (await api.get("compute", `/servers/${id}`, NOVA)).server;
-      if (server.status === "ERROR") throw new Error(`server ${id} ERROR: ${JSON.stringify(server.fault)}`);
-      return server.status === "ACTIVE" ? true : server.status;
+      return server.status === "ACTIVE" || server.status === "ERROR" ? true : server.status;
     }, 300_000, 2000);
+    expect(server.status, `server ${id}: ${JSON.stringify(server.fault)}`).toBe("ACTIVE");
     return server["OS-EXT-SRV-ATTR:host"] as string;
   }
   async function computeHosts(): Promise<string[]> {
@@ -66,7 +71,16 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
     const venv = await ensureOpenStackVenv("2025.1");
     lab = await startLab({ hosts: [{ delayScale: 0 }, { delayScale: 0 }, { delayScale: 0 }, { delayScale: 0 }] });
     enableRealOpenStack(lab, venv);
-    cloud = labCloud(lab, "scalecloud", [CONTROLLER, ["compute"]]);
+    const plain = labCloud(lab, "scalecloud", [CONTROLLER, ["compute"]]);
+    cloud = {
+      ...plain,
+      rdoctl: async (args, options) => {
+        trace(`rdoctl ${args.join(" ")}`);
+        const r = await plain.rdoctl(args, options);
+        trace(`  exit ${r.code}`);
+        return r;
+      },
+    };
   }, 900_000);
   afterAll(async () => {
     cloud?.dispose();
@@ -74,6 +88,8 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
   }, 300_000);
 
   it("install 1 controller + 1 compute, boot servers; a rerun does nothing", async () => {
+    trace("start: install 1 controller + 1 compute, boot servers; a rerun does");
+    onTestFailed(({ task }) => trace(`FAILED: ${task.result?.errors?.map((e) => e.message).join("; ")}`));
     const first = await cloud.rdoctl(["install", cloud.inventory, "--json"]);
     expect(first.code, explain(first)).toBe(0);
     const members = JSON.parse(fs.readFileSync(statePath("members.json"), "utf8"));
@@ -109,6 +125,8 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
   }, 1_800_000);
 
   it("add 2 computes with one unreachable: refused at preflight, the cloud untouched, the journal resumable", async () => {
+    trace("start: add 2 computes with one unreachable: refused at preflight, t");
+    onTestFailed(({ task }) => trace(`FAILED: ${task.result?.errors?.map((e) => e.message).join("; ")}`));
     const before = cloud.journal();
     writeInventory([CONTROLLER, ["compute"], ["compute"], ["compute"]]);
     await lab.linkDown(lab.hosts[3]!);
@@ -128,6 +146,8 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
   }, 600_000);
 
   it("add 2 computes: only they are prepared, Packstack excludes the installed hosts, the scheduler spreads servers; a rerun does nothing", async () => {
+    trace("start: add 2 computes: only they are prepared, Packstack excludes t");
+    onTestFailed(({ task }) => trace(`FAILED: ${task.result?.errors?.map((e) => e.message).join("; ")}`));
     const before = cloud.journal();
     const r = await cloud.rdoctl(["install", cloud.inventory, "--json"]);
     expect(r.code, explain(r)).toBe(0);
@@ -148,17 +168,26 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
     expect(stepsRun).not.toContain(`prepare/${h1}`);
 
     // Packstack applied manifests of the new hosts only (the lab's Packstack honours EXCLUDE_SERVERS).
-    const manifests = fs.readdirSync(path.join(lab.hosts[0]!.rootDir, "var/tmp/packstack/latest/manifests")).filter((f) => f.endsWith(".pp"));
+    const listing = await lab.run(lab.hosts[0]!, "ls /var/tmp/packstack/latest/manifests");
+    const manifests = listing.stdout.split("\n").filter((f) => f.endsWith(".pp"));
     expect(manifests.sort()).toEqual([`${lab.hosts[2]!.address}_compute.pp`, `${lab.hosts[3]!.address}_compute.pp`]);
     const answers = lab.readFile(lab.hosts[0]!, "root/rdoctl-answers.txt");
     expect(answers).toMatch(new RegExp(`^EXCLUDE_SERVERS=${excluded}$`, "m"));
 
+    trace("waiting for 3 computes");
     await waitForComputes(api, [nodeName(1), nodeName(2), nodeName(3)], [], 300_000);
     const group = await api.call("POST", "compute", "/os-server-groups", { server_group: { name: "spread", policy: "anti-affinity" } }, NOVA);
     expect(group.status, group.text).toBe(200);
+    // One at a time: servers of one group booted together race for the same host (Nova's
+    // late anti-affinity check then reschedules them until the attempts run out).
     const spread: string[] = [];
-    for (const name of ["spread-1", "spread-2", "spread-3"]) spread.push(await bootServer(name, { group: group.body.server_group.id }));
-    const hosts = await Promise.all(spread.map(serverHost));
+    const hosts: string[] = [];
+    for (const name of ["spread-1", "spread-2", "spread-3"]) {
+      const id = await bootServer(name, { group: group.body.server_group.id });
+      spread.push(id);
+      hosts.push(await serverHost(id));
+      trace(`${name} on ${hosts[hosts.length - 1]}`);
+    }
     expect([...new Set(hosts)].sort()).toEqual([nodeName(1), nodeName(2), nodeName(3)]);
     // Without a group too: the new hosts take servers (the first two went to the only compute).
     for (const id of spread) expect((await api.call("DELETE", "compute", `/servers/${id}`)).status).toBe(204);
@@ -174,6 +203,8 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
   }, 1_800_000);
 
   it("scale in: refuses a compute with servers (listing them); removes an empty one through the API; a rerun does nothing", async () => {
+    trace("start: scale in: refuses a compute with servers (listing them); rem");
+    onTestFailed(({ task }) => trace(`FAILED: ${task.result?.errors?.map((e) => e.message).join("; ")}`));
     // compute 1 still runs the first servers: refused, nothing deleted.
     writeInventory([CONTROLLER, ["compute"], ["compute"]], [0, 2, 3]);
     const refused = await cloud.rdoctl(["scale", "in", cloud.inventory]);
@@ -189,10 +220,15 @@ describe.runIf(support.ok)("scale out and in on the lab's real cloud", () => {
 
     // compute 3 is empty: its service and resource provider go.
     writeInventory([CONTROLLER, ["compute"], ["compute"]], [0, 1, 2]);
-    const removed = await cloud.rdoctl(["scale", "in", cloud.inventory, "--json"]);
+    // (Not --json here: the lab helper reads stdout as NDJSON; scale in prints one JSON document.)
+    const removed = await cloud.rdoctl(["scale", "in", cloud.inventory]);
     expect(removed.code, explain(removed)).toBe(0);
-    const result = JSON.parse(removed.stdout);
-    expect(result).toMatchObject({ command: "scale in", ok: true, removed: [{ host: lab.hosts[3]!.name, service: nodeName(3) }] });
+    const [node4] = [lab.hosts[3]!.name];
+    expect(removed.stdout).toContain(`cloud scalecloud: removing ${node4} (${lab.hosts[3]!.address}): nova-compute service disabled and deleted`);
+    expect(removed.stdout).toMatch(new RegExp(`${node4}: disabling nova-compute ${nodeName(3).replace(/\./g, "\\.")} `));
+    expect(removed.stdout).toMatch(new RegExp(`${node4}: deleting nova-compute `));
+    expect(removed.stdout).toContain(`removed ${node4}`);
+    trace("scale in done; reading the API");
     expect(await computeHosts()).toEqual([nodeName(1), nodeName(2)]);
     const rps = (await api.get("placement", `/resource_providers?name=${nodeName(3)}`, { "OpenStack-API-Version": "placement 1.14" })).resource_providers;
     expect(rps).toEqual([]);
