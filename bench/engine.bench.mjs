@@ -95,6 +95,8 @@ try {
     ...engine.env,
     CI: "1",
     OS_CLIENT_CONFIG_FILE: path.join(work, "clouds.yaml"),
+    RDOCTL_STATE: "local",
+    RDOCTL_STATE_DIR: path.join(work, "state"),
     RDOCTL_CIRROS_IMAGE: image,
     TF_VAR_demo_password: "bench-demo-1",
     TF_VAR_ahmed_password: "bench-ahmed-1",

@@ -88,6 +88,9 @@ describe.runIf(support.ok && engine)("cdktf deploy / destroy of the day-1 stacks
       CI: "1",
       FORCE_COLOR: "0",
       OS_CLIENT_CONFIG_FILE: path.join(work, "clouds.yaml"),
+      // cdktf's local state would otherwise sit in the checkout, shared with anyone deploying from it.
+      RDOCTL_STATE: "local",
+      RDOCTL_STATE_DIR: path.join(work, "state"),
       RDOCTL_CIRROS_IMAGE: `${cloud.imageBaseUrl.replace(/\/+$/, "")}/cirros.qcow2`,
       TF_VAR_demo_password: PASSWORDS.demo,
       TF_VAR_ahmed_password: PASSWORDS.ahmed,
