@@ -8,7 +8,7 @@
 //   cloud.authUrl, cloud.region, cloud.username, cloud.password, cloud.projectName, cloud.cloudsYaml
 //   await cloud.stop();
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -167,6 +167,30 @@ export function enableRealOpenStack(lab: Lab, venv: string): void {
   for (const host of lab.hosts) lab.writeFile(host, "/etc/fake-packstack/openstack-venv", `${venv}\n`, 0o644);
 }
 
+/** Where schema snapshots live on the machine (hosts see them through their lower layer; see launch.js). */
+export const DB_SNAPSHOTS = "/var/cache/rdoctl/openstack/db-snapshots";
+
+/**
+ * Copies the schema snapshots a cloud start dumped inside its hosts to the machine, so the next
+ * start (any lab) loads them instead of running the slow schema syncs. Safe to call any time.
+ */
+export function keepDbSnapshots(lab: Lab): void {
+  for (const host of lab.hosts) {
+    const dir = join(host.rootDir, "var/lib/rdoctl-openstack/db-snapshot");
+    let files: string[] = [];
+    try { files = readdirSync(dir).filter((f) => /^[0-9a-f]{16}\.sql$/.test(f)); } catch { continue; }
+    for (const file of files) {
+      const target = join(DB_SNAPSHOTS, file);
+      if (existsSync(target)) continue;
+      mkdirSync(DB_SNAPSHOTS, { recursive: true, mode: 0o700 });
+      const tmp = `${target}.${process.pid}.tmp`;
+      copyFileSync(join(dir, file), tmp);
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, target);
+    }
+  }
+}
+
 export function runLauncher(lab: Lab, host: LabHost, args: string, timeoutMs: number) {
   return lab.run(host, `/usr/bin/node ${HOST_LAUNCHER} ${args}`, { timeoutMs });
 }
@@ -285,6 +309,7 @@ export async function startOpenStackCloud(options: OpenStackCloudOptions = {}): 
     const chassis = answers.CONFIG_NEUTRON_INSTALL === "y" ? [...new Set([...computes, ...fqdnsOf("CONFIG_NETWORK_HOSTS")])] : [];
     await waitForComputes(api, computes, chassis);
     mark("ready");
+    keepDbSnapshots(lab);
     const cloudName = "rdoctl-lab";
     const cloudsYaml = writeCloudsYaml(dir, cloudName, credentials);
     await runLauncher(lab, host, "images", 30_000);

@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isLabSupported, reportLabSkipped, startLab, type HostRef, type Lab } from "./lab";
 import { LAB_EXTERNAL_NETWORK, labRoles } from "./inventory";
-import { enableRealOpenStack, ensureOpenStackVenv, runLauncher, startOpenStackCloud, withOpenStackStartLock, type OpenStackCloud } from "./openstack-cloud";
+import { enableRealOpenStack, ensureOpenStackVenv, keepDbSnapshots, runLauncher, startOpenStackCloud, withOpenStackStartLock, type OpenStackCloud } from "./openstack-cloud";
 import { httpCall, OpenStackApi, type Credentials } from "./openstack-api";
 import { labCloud, type CliResult, type LabCloud } from "../install/lab-cloud";
 
@@ -67,6 +67,7 @@ describe.runIf(support.ok).sequential("a real OpenStack in the lab", () => {
     clouds.push(cloud);
     const r = await withOpenStackStartLock(() => cloud.rdoctl(["install", cloud.inventory, "--json"]));
     expect(r.code, explain(r)).toBe(0);
+    keepDbSnapshots(lab);
     expect(r.events.some((e) => e.type === "step" && e.phase === "verify" && e.status === "done"), explain(r)).toBe(true);
 
     const answers = localAnswers(cloud);

@@ -566,13 +566,72 @@ class Keystone {
 /** A schema sync runs again only when the venv or the service's database URL changed (a rerun skips it). */
 function once(m, name, url, job) {
   const marker = `${STATE}/synced/${name}`;
-  const key = crypto.createHash("sha256").update(`${m.venv}\0${url}`).digest("hex");
+  const key = syncKey(m, url);
   return async () => {
     if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8") === key) return;
     await job();
-    fs.mkdirSync(path.dirname(marker), { recursive: true });
-    fs.writeFileSync(marker, key);
+    markSynced(m, name, url);
   };
+}
+const syncKey = (m, url) => crypto.createHash("sha256").update(`${m.venv}\0${url}`).digest("hex");
+function markSynced(m, name, url) {
+  fs.mkdirSync(`${STATE}/synced`, { recursive: true });
+  fs.writeFileSync(`${STATE}/synced/${name}`, syncKey(m, url));
+}
+const syncUrl = (m, name) => [].concat(m.services[name].db).map((d) => m.dbUrl(m.services[name], d)).join(" ");
+
+// ---------------------------------------------------------------- database snapshot
+// The schema syncs are the slowest part of a start (Nova about a minute, Neutron ~40 s). Their
+// result depends only on the venv and which services are on, so after the first start the
+// schemas (not Keystone's: it holds users) are dumped, with no password in them, and a later
+// start on a fresh database loads the dump instead of syncing. Inside a host the dump lands in
+// STATE/db-snapshot; the lab's test helper copies it to SNAPSHOTS on the machine, which every
+// later host sees through its lower layer.
+const SNAPSHOTS = "/var/cache/rdoctl/openstack/db-snapshots";
+const SNAPSHOT_SERVICES = ["glance", "placement", "nova", "neutron", "heat", "cinder"];
+
+function snapshotName(m) {
+  const on = SNAPSHOT_SERVICES.filter((x) => m.enabled[x]);
+  return `${crypto.createHash("sha256").update(`v1\0${m.venv}\0${on.join(",")}`).digest("hex").slice(0, 16)}.sql`;
+}
+
+function mysqlEnv(m) {
+  return { ...process.env, MYSQL_PWD: m.a.get("CONFIG_MARIADB_PW") };
+}
+const mysqlArgs = (m) => ["-h", m.db, "-P", String(PORTS.mariadb), "-u", m.a.get("CONFIG_MARIADB_USER", "root")];
+
+/** Loads the snapshot into a database none of whose schemas were synced yet; true when it did. */
+function restoreSnapshot(m) {
+  const file = path.join(SNAPSHOTS, snapshotName(m));
+  const on = SNAPSHOT_SERVICES.filter((x) => m.enabled[x]);
+  if (!fs.existsSync(file) || !on.length || on.some((x) => fs.existsSync(`${STATE}/synced/${x}`))) return false;
+  const r = sh("/usr/bin/mariadb", mysqlArgs(m), { input: fs.readFileSync(file, "utf8"), env: mysqlEnv(m) });
+  if (r.code !== 0) fail(`MariaDB: loading the schema snapshot ${file} failed: ${r.stderr.trim().split("\n").pop()}`);
+  if (m.enabled.nova) {
+    const q = (x) => `'${x.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+    const cells = [
+      `UPDATE nova_api.cell_mappings SET database_connection=${q(m.dbUrl(m.services.nova, "nova_cell0"))} WHERE name='cell0'`,
+      `UPDATE nova_api.cell_mappings SET database_connection=${q(m.dbUrl(m.services.nova, "nova"))}, transport_url=${q(m.transportUrl)} WHERE name='cell1'`,
+    ];
+    const u = sh("/usr/bin/mariadb", mysqlArgs(m), { input: cells.join(";\n") + ";\n", env: mysqlEnv(m) });
+    if (u.code !== 0) fail(`MariaDB: updating Nova's cell mappings failed: ${u.stderr.trim().split("\n").pop()}`);
+  }
+  for (const x of on) markSynced(m, x, syncUrl(m, x));
+  say(`schemas of ${on.join(", ")} loaded from the snapshot ${snapshotName(m)}`);
+  return true;
+}
+
+/** Dumps the freshly synced schemas (passwords blanked) for the next start. */
+function takeSnapshot(m) {
+  const on = SNAPSHOT_SERVICES.filter((x) => m.enabled[x]);
+  if (!on.length) return;
+  const databases = on.flatMap((x) => [].concat(m.services[x].db));
+  const r = sh("/usr/bin/mariadb-dump", [...mysqlArgs(m), "--skip-comments", "--single-transaction", "--databases", ...databases], { env: mysqlEnv(m) });
+  if (r.code !== 0) { say(`no schema snapshot: mariadb-dump failed: ${r.stderr.trim().split("\n").pop()}`); return; }
+  let dump = r.stdout;
+  const secrets = [m.amqpPassword, m.a.get("CONFIG_MARIADB_PW"), ...on.map((x) => m.services[x].dbPw())].filter((x) => x && x.length >= 4);
+  for (const secret of secrets) dump = dump.split(secret).join("x").split(encodeURIComponent(secret)).join("x");
+  writeFile(`${STATE}/db-snapshot/${snapshotName(m)}`, dump, 0o600);
 }
 
 async function dbSyncs(m) {
@@ -640,8 +699,10 @@ async function roleController(m) {
     say(`Keystone on ${m.keystoneUrl} (region ${m.region})`);
     await registerServices(m);
   })();
+  const restored = restoreSnapshot(m);
   const syncs = await dbSyncs(m);
   await Promise.all([keystone, pool(syncs, 2)]);
+  if (!restored && syncs.length && !fs.existsSync(path.join(SNAPSHOTS, snapshotName(m)))) takeSnapshot(m);
   say("database schemas in place");
 
   const waits = [];
