@@ -8,7 +8,7 @@ import { prepareSteps } from "./phases/prepare";
 import { runPreflight } from "./phases/preflight";
 import { runSteps as packstackRunSteps } from "./phases/run";
 import { verifySteps } from "./phases/verify";
-import { describeScale } from "./scale";
+import { describeScale, tunnelSubnetsWarning } from "./scale";
 import { runSteps, stepIsPending, type Step } from "./steps";
 
 export interface InstallOptions {
@@ -79,6 +79,8 @@ export async function install(ctx: InstallContext, options: InstallOptions = {})
   const steps = plan(ctx, options);
   const scale = ctx.scale && describeScale(ctx.scale.plan);
   if (scale) ctx.emit({ type: "info", message: scale });
+  const tunnels = ctx.scale && tunnelSubnetsWarning(ctx.scale.plan, ctx.answers().text);
+  if (tunnels) ctx.emit({ type: "warning", message: tunnels });
   ctx.emit({ type: "plan", steps });
   if (options.dryRun) {
     ctx.emit({ type: "dry-run", details: dryRunDetails(ctx, steps) });

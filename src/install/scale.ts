@@ -179,4 +179,19 @@ export function describeScale(plan: ScalePlan): string | undefined {
   return undefined;
 }
 
+/**
+ * Packstack cannot change an excluded host's firewall, so the installed hosts accept tunnel
+ * traffic (Geneve/VXLAN) only from peers they knew, unless the answer file names tunnel subnets
+ * (the catalog's advice for EXCLUDE_SERVERS). Undefined when the answer file has them or uses no tunnels.
+ */
+export function tunnelSubnetsWarning(plan: ScalePlan, answerText: string): string | undefined {
+  if (plan.kind !== "out") return undefined;
+  const value = (key: string): string => new RegExp(`^${key}=(.*)$`, "m").exec(answerText)?.[1]?.trim() ?? "";
+  const agent = value("CONFIG_NEUTRON_L2_AGENT");
+  const key = agent === "ovn" ? "CONFIG_NEUTRON_OVN_TUNNEL_SUBNETS" : agent === "openvswitch" ? "CONFIG_NEUTRON_OVS_TUNNEL_SUBNETS" : undefined;
+  const tunnels = /geneve|vxlan|gre/.test(value("CONFIG_NEUTRON_ML2_TENANT_NETWORK_TYPES"));
+  if (!key || !tunnels || value(key) !== "") return undefined;
+  return `the installed hosts are excluded, so Packstack cannot open their firewalls to tunnel traffic from the new hosts; unless their rules already allow it, set packstack.${key} to the hosts' subnet (a settings change: the next install reaches every host) before scaling out`;
+}
+
 export const hashText = (text: string): string => hashInputs(text);

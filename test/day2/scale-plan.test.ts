@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { Journal } from "../../src/install/journal";
-import { loadMembers, planScale, planScaleFromState, recordMembers, type MemberHost } from "../../src/install/scale";
+import { loadMembers, planScale, planScaleFromState, recordMembers, tunnelSubnetsWarning, type MemberHost } from "../../src/install/scale";
 import { validateTopologySpec } from "../../src/topology/validate";
 import type { Role, Topology, TopologySpec } from "../../src/topology/model";
 import { cloudPaths } from "../../src/workspace";
@@ -107,5 +107,19 @@ describe("rdoctl scale in (CLI, no cloud needed)", () => {
     expect(text.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^rdoctl: cloud three-node is not installed \(no successful Packstack run recorded in .*\); nothing to scale in$/)]);
     const json = await run(["scale", "in", inventory, "--json"]);
     expect(JSON.parse(json.stdout)).toMatchObject({ command: "scale in", ok: false, exitCode: 1, issues: [{ message: expect.stringContaining("is not installed") }] });
+  });
+});
+
+describe("tunnelSubnetsWarning", () => {
+  const out = planScale(topology([CONTROLLER, C1, C2]), members(topology([CONTROLLER, C1])), undefined, settings);
+  const file = (extra: string) => `CONFIG_NEUTRON_ML2_TENANT_NETWORK_TYPES=geneve\nCONFIG_NEUTRON_L2_AGENT=ovn\n${extra}`;
+  it("warns on a scale-out with tunnels and no tunnel subnets, naming the key to set", () => {
+    expect(tunnelSubnetsWarning(out, file("CONFIG_NEUTRON_OVN_TUNNEL_SUBNETS=\n"))).toMatch(/set packstack\.CONFIG_NEUTRON_OVN_TUNNEL_SUBNETS to the hosts' subnet/);
+  });
+  it("says nothing with tunnel subnets, without tunnels, or when nothing is added", () => {
+    expect(tunnelSubnetsWarning(out, file("CONFIG_NEUTRON_OVN_TUNNEL_SUBNETS=10.0.0.0/24\n"))).toBeUndefined();
+    expect(tunnelSubnetsWarning(out, "CONFIG_NEUTRON_ML2_TENANT_NETWORK_TYPES=vlan\nCONFIG_NEUTRON_L2_AGENT=ovn\n")).toBeUndefined();
+    const rerun = planScale(topology([CONTROLLER, C1]), members(topology([CONTROLLER, C1])), undefined, settings);
+    expect(tunnelSubnetsWarning(rerun, file(""))).toBeUndefined();
   });
 });
