@@ -48,6 +48,15 @@ export function verifySteps(ctx: InstallContext): Step[] {
             throw new RdoctlError(`[${controller.name}] phase verify: \`openstack ${what} -f json\` did not print JSON: ${res.stdout.slice(0, 200)}`);
           }
         };
+        // Packstack maps compute hosts to the cell in the controller's post manifest; a scale-out
+        // excludes the controller, so the new hosts are mapped here (idempotent, as Packstack runs it).
+        const discover = await sh.sh(
+          "if command -v nova-manage >/dev/null 2>&1; then if id nova >/dev/null 2>&1; then su -s /bin/sh -c 'nova-manage cell_v2 discover_hosts --verbose' nova; else nova-manage cell_v2 discover_hosts --verbose; fi; else echo RDOCTL-NO-NOVA-MANAGE; fi",
+          { quiet: true, label: "nova-manage cell_v2 discover_hosts" },
+        );
+        if (discover.stdout.includes("RDOCTL-NO-NOVA-MANAGE")) {
+          ctx.emit({ type: "info", host: controller.name, message: "no nova-manage on the controller: new compute hosts are mapped to the cell only by the scheduler's periodic discovery, if configured" });
+        }
         const services = await list("service list");
         const compute = await list("compute service list");
         const agents = await list("network agent list");
