@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv";
 import YAML from "yaml";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineCacheDir, locateEngine } from "../../src/cloud/engine";
 import { isLabSupported, listLabRecords, reportLabSkipped } from "../lab/lab";
 import { ensureOpenStackVenv } from "../lab/openstack-cloud";
@@ -154,8 +154,13 @@ function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | 
 }
 
 describe.runIf(support.ok && !engineMissing)("CI examples: their commands on the lab", () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-ci-example-"));
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let work = "";
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-ci-example-"));
+  });
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it(
     "lab up, rdoctl up, smoke test, then rdoctl down and lab down",
