@@ -679,8 +679,22 @@ async function ovnCentral(m) {
   say(`OVN northbound/southbound databases on ${m.address}:${PORTS.ovnNb}/${PORTS.ovnSb}, northd`);
 }
 
+/** The services' admin commands where RDO's packages put them (/usr/bin), from the venv. */
+function linkAdminCommands(m) {
+  const names = ["keystone-manage", "glance-manage", "placement-manage", "nova-manage", "neutron-db-manage", "heat-manage", "cinder-manage"];
+  for (const name of names) {
+    const target = bin(m, name);
+    const link = `/usr/bin/${name}`;
+    if (!fs.existsSync(target)) continue;
+    try { if (fs.readlinkSync(link) === target) continue; } catch { /* absent */ }
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(target, link);
+  }
+}
+
 async function roleController(m) {
   const { enabled, services: s } = m;
+  linkAdminCommands(m);
   for (const d of ["/var/lib/glance/images", "/var/lib/glance/staging", "/var/lib/glance/tasks", "/var/lib/glance/lock", "/var/lib/nova/lock", "/var/lib/neutron/lock", "/var/lib/heat/lock", "/var/lib/cinder/lock"]) fs.mkdirSync(d, { recursive: true });
   if (enabled.neutron) await ovnCentral(m);
   // Keystone first (everyone authenticates against it); the other database syncs meanwhile.
