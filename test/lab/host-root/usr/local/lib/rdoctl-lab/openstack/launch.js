@@ -20,6 +20,7 @@ const path = require("node:path");
 const http = require("node:http");
 const crypto = require("node:crypto");
 const { spawn, spawnSync } = require("node:child_process");
+const { redactConnectionSecrets } = require("./snapshot-redact.js");
 
 const STATE = "/var/lib/rdoctl-openstack";
 const PIDS = `${STATE}/pids`;
@@ -592,7 +593,7 @@ const SNAPSHOT_SERVICES = ["glance", "placement", "nova", "neutron", "heat", "ci
 
 function snapshotName(m) {
   const on = SNAPSHOT_SERVICES.filter((x) => m.enabled[x]);
-  return `${crypto.createHash("sha256").update(`v1\0${m.venv}\0${on.join(",")}`).digest("hex").slice(0, 16)}.sql`;
+  return `${crypto.createHash("sha256").update(`v2\0${m.venv}\0${on.join(",")}`).digest("hex").slice(0, 16)}.sql`;
 }
 
 function mysqlEnv(m) {
@@ -628,10 +629,7 @@ function takeSnapshot(m) {
   const databases = on.flatMap((x) => [].concat(m.services[x].db));
   const r = sh("/usr/bin/mariadb-dump", [...mysqlArgs(m), "--skip-comments", "--single-transaction", "--databases", ...databases], { env: mysqlEnv(m) });
   if (r.code !== 0) { say(`no schema snapshot: mariadb-dump failed: ${r.stderr.trim().split("\n").pop()}`); return; }
-  let dump = r.stdout;
-  const secrets = [m.amqpPassword, m.a.get("CONFIG_MARIADB_PW"), ...on.map((x) => m.services[x].dbPw())].filter((x) => x && x.length >= 4);
-  for (const secret of secrets) dump = dump.split(secret).join("x").split(encodeURIComponent(secret)).join("x");
-  writeFile(`${STATE}/db-snapshot/${snapshotName(m)}`, dump, 0o600);
+  writeFile(`${STATE}/db-snapshot/${snapshotName(m)}`, redactConnectionSecrets(r.stdout), 0o600);
 }
 
 async function dbSyncs(m) {
