@@ -2,7 +2,8 @@
 // real engine and terraform-provider-openstack against the lab's real OpenStack services (one cloud
 // for the whole file); a second plan changes nothing; the cloud is read back through its REST APIs
 // (never through Terraform's state); faults give one line naming stack, resource and what to do;
-// `cdktf destroy` leaves nothing behind.
+// `cdktf destroy` leaves nothing behind. An own cdktf project on rdoctl (examples/own-project, its
+// own cdktf, tsx and local state) puts a server into lab-basics' project and network and takes it away.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,6 +19,8 @@ import { engineOrSkip } from "../provider/engine";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+/** An operator's own cdktf project on rdoctl, deployed with its own cdktf and tsx. */
+const OWN_PROJECT = path.join(ROOT, "examples", "own-project");
 const WHERE = "test/cloud/apply.test.ts";
 const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", WHERE);
@@ -33,10 +36,10 @@ interface Run {
   readonly seconds: number;
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 900_000): Promise<Run> {
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 900_000, cwd = ROOT): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, [...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(command, [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -115,6 +118,63 @@ describe.runIf(support.ok && engine)("cdktf deploy / destroy of the day-1 stacks
       expect(deployed.code, `${diagnoseDeploy(deployed.output).map(formatDeployProblem).join("\n")}\n${tail(deployed)}`).toBe(0);
     }
   }, 2_400_000);
+
+  it("an own cdktf project (examples/own-project) puts its server into lab-basics' project and network; destroyed, the server is gone", async () => {
+    const api = cloud.api;
+    const identity = cloud.authUrl.replace(/\/+$/, "");
+    const [demo] = (await keystone("/projects?name=demo")).projects as { id: string }[];
+    const [privateNet] = (await api.get("network", "/v2.0/networks?name=private")).networks as { id: string }[];
+    expect(demo && privateNet, "lab-basics is not deployed").toBeTruthy();
+    // The project's entry `lab` is scoped to demo: the lab's admin gets a role there, as an operator would.
+    const labEntry = YAML.parse(fs.readFileSync(cloud.cloudsYaml, "utf8")).clouds[cloud.cloudName];
+    const [admin] = (await keystone(`/users?name=${encodeURIComponent(labEntry.auth.username)}`)).users as { id: string }[];
+    const [adminRole] = (await keystone("/roles?name=admin")).roles as { id: string }[];
+    const grant = await httpCall("PUT", `${identity}/projects/${demo!.id}/users/${admin!.id}/roles/${adminRole!.id}`, { headers: { "X-Auth-Token": api.token } });
+    expect(grant.status).toBeLessThan(300);
+
+    // cdktf runs in a folder of its own: its cdktf.json runs the example's main.ts, and cdktf's
+    // local state (terraform.web.tfstate, where the app runs) lands there, not in the checkout.
+    const own = path.join(work, "own-project");
+    fs.mkdirSync(own);
+    const config = JSON.parse(fs.readFileSync(path.join(OWN_PROJECT, "cdktf.json"), "utf8"));
+    const tsx = path.join(OWN_PROJECT, "node_modules", ".bin", "tsx");
+    fs.writeFileSync(path.join(own, "cdktf.json"), JSON.stringify({ ...config, app: `${tsx} ${path.join(OWN_PROJECT, "main.ts")}` }));
+    const { project_id: _id, tenant_id: _tenant, tenant_name: _name, ...auth } = labEntry.auth;
+    fs.writeFileSync(path.join(own, "clouds.yaml"), YAML.stringify({ clouds: { lab: { ...labEntry, auth: { ...auth, project_name: "demo" } } } }), { mode: 0o600 });
+    const ownEnv = { ...env, OS_CLIENT_CONFIG_FILE: path.join(own, "clouds.yaml") };
+    const ownCdktf = (command: string) =>
+      run(path.join(OWN_PROJECT, "node_modules", ".bin", "cdktf"), [command, "web", "--auto-approve", "--skip-provider-lock", "--output", path.join(own, "cdktf.out")], ownEnv, 900_000, own);
+
+    const deployed = await ownCdktf("deploy");
+    timings.deployOwnProject = deployed.seconds;
+    expect(deployed.code, `${diagnoseDeploy(deployed.output).map(formatDeployProblem).join("\n")}\n${tail(deployed)}`).toBe(0);
+    expect(deployed.output).toContain(`rdoctl: web: clouds.yaml entry "lab" of ${path.join(own, "clouds.yaml")}`);
+    expect(fs.existsSync(path.join(own, "terraform.web.tfstate"))).toBe(true);
+    expect(fs.readdirSync(OWN_PROJECT).filter((f) => f.endsWith(".tfstate"))).toEqual([]);
+
+    // Through the API: one web-1 in demo, ACTIVE, its port on lab-basics' network with the project's own group.
+    const servers = (await api.get("compute", "/servers/detail?all_tenants=1")).servers as { id: string; name: string; status: string; tenant_id: string }[];
+    const mine = servers.filter((s) => s.name === "web-1" && s.tenant_id === demo!.id);
+    expect(mine.map((s) => s.status)).toEqual(["ACTIVE"]);
+    const ports = (await api.get("network", `/v2.0/ports?device_id=${mine[0]!.id}`)).ports as { network_id: string; security_groups: string[] }[];
+    expect(ports.map((p) => p.network_id)).toEqual([privateNet!.id]);
+    const [group] = (await api.get("network", `/v2.0/security-groups?name=web-own&project_id=${demo!.id}`)).security_groups as { id: string }[];
+    expect(ports[0]!.security_groups).toEqual([group!.id]);
+
+    const destroyed = await ownCdktf("destroy");
+    timings.destroyOwnProject = destroyed.seconds;
+    expect(destroyed.code, `${diagnoseDeploy(destroyed.output).map(formatDeployProblem).join("\n")}\n${tail(destroyed)}`).toBe(0);
+    // The provider stops waiting at status DELETED; Nova answers 404 once it has removed the instance's row.
+    const gone = Date.now() + 60_000;
+    let server = await api.call("GET", "compute", `/servers/${mine[0]!.id}`);
+    while (server.status === 200 && Date.now() < gone) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      server = await api.call("GET", "compute", `/servers/${mine[0]!.id}`);
+    }
+    expect(server.status, JSON.stringify(server.body?.server?.status)).toBe(404);
+    expect((await api.get("network", `/v2.0/security-groups?name=web-own`)).security_groups).toEqual([]);
+    expect((await api.get("network", `/v2.0/networks?name=private`)).networks).toHaveLength(1);
+  }, 1_200_000);
 
   it("a second deploy plans no change", () => {
     for (const stack of ["lab-basics", "identity", "app-template"]) {
