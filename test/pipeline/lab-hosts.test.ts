@@ -137,8 +137,11 @@ describe.runIf(support.ok && !engineMissing)("lab hosts as servers of the lab's 
 
       const destroy = await tf(["destroy", "-auto-approve", "-input=false", "-no-color"]);
       expect(destroy.code, explain(destroy)).toBe(0);
-      const left = (await cloud.api.get("compute", "/servers?name=rdoctl-host")).servers as unknown[];
-      expect(left).toEqual([]);
+      // The provider stops waiting at status DELETED; Nova lists a server until it has removed its row.
+      const leftServers = async () => (await cloud.api.get("compute", "/servers?name=rdoctl-host")).servers as unknown[];
+      const gone = Date.now() + 60_000;
+      while ((await leftServers()).length > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await leftServers()).toEqual([]);
       const ports = (await cloud.api.get("network", "/v2.0/ports")).ports as Array<{ name: string }>;
       expect(ports.filter((p) => p.name.startsWith("rdoctl-host"))).toEqual([]);
     },
