@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Ajv from "ajv";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatUpgradePlan, planUpgrade, refusal } from "../../src/day2/upgrade-plan";
 import { loadTopology } from "../../src/topology/load";
+import { rdoctl } from "../packstack/helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rdoctl-upgrade-"));
@@ -17,22 +17,6 @@ function inventory(release: string, edit: (text: string) => string = (t) => t): 
   const file = path.join(tmp, `three-node-${release}-${Math.random().toString(36).slice(2)}.yaml`);
   fs.writeFileSync(file, edit(text));
   return file;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const before = process.exitCode;
-  try {
-    const code = await main(["node", "rdoctl", ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
 }
 
 describe("upgrade paths (data/upgrade.json)", () => {
@@ -99,10 +83,10 @@ describe("rdoctl upgrade plan (CLI)", () => {
 
   it("prints the plan (exit 0); --json is the envelope with the plan", async () => {
     const file = inventory("2024.2");
-    const text = await cli(["upgrade", "plan", file, "--to", "epoxy"]);
+    const text = await rdoctl("upgrade", "plan", file, "--to", "epoxy");
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^cloud three-node: RDO 2024\.2 \(dalmatian\) → 2025\.1 \(epoxy\)/);
-    const json = await cli(["upgrade", "plan", file, "--to", "2025.1", "--json"]);
+    const json = await rdoctl("upgrade", "plan", file, "--to", "2025.1", "--json");
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout);
     expect(validate(out) ? [] : validate.errors).toEqual([]);
@@ -111,11 +95,11 @@ describe("rdoctl upgrade plan (CLI)", () => {
 
   it("a skip is refused in one line with the reason and the path, exit 1; with --json as an issue", async () => {
     const file = inventory("2024.1");
-    const r = await cli(["upgrade", "plan", file, "--to", "2025.1"]);
+    const r = await rdoctl("upgrade", "plan", file, "--to", "2025.1");
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^rdoctl: upgrade plan refused: 2024\.1 to 2025\.1 skips 2024\.2: .*2024\.1 → 2024\.2 → 2025\.1/)]);
-    const json = await cli(["upgrade", "plan", file, "--to", "2025.1", "--json"]);
+    const json = await rdoctl("upgrade", "plan", file, "--to", "2025.1", "--json");
     const out = JSON.parse(json.stdout);
     expect(validate(out) ? [] : validate.errors).toEqual([]);
     expect(out).toMatchObject({ command: "upgrade plan", ok: false, exitCode: 1 });
@@ -124,17 +108,17 @@ describe("rdoctl upgrade plan (CLI)", () => {
 
   it("blockers: the plan is shown, exit 1, each blocker an issue at its inventory field", async () => {
     const file = inventory("2024.2", (t) => t.replace("l2Agent: ovn", "l2Agent: linuxbridge"));
-    const r = await cli(["upgrade", "plan", file, "--to", "2025.1"]);
+    const r = await rdoctl("upgrade", "plan", file, "--to", "2025.1");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("the inventory uses what 2025.1 refuses (change these first):");
-    const json = await cli(["upgrade", "plan", file, "--to", "2025.1", "--json"]);
+    const json = await rdoctl("upgrade", "plan", file, "--to", "2025.1", "--json");
     const out = JSON.parse(json.stdout);
     expect(validate(out) ? [] : validate.errors).toEqual([]);
     expect(out).toMatchObject({ ok: false, exitCode: 1, issues: expect.arrayContaining([expect.objectContaining({ rule: "upgrade-blocker", path: "services.neutron.l2Agent" })]) });
   });
 
   it("an unknown release is a usage error naming the supported ones", async () => {
-    const r = await cli(["upgrade", "plan", inventory("2024.2"), "--to", "zed"]);
+    const r = await rdoctl("upgrade", "plan", inventory("2024.2"), "--to", "zed");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown release "zed"; rdoctl supports 2023\.1 \(antelope\)/);
   });
