@@ -16,11 +16,11 @@ import { isLabSupported, reportLabSkipped } from "../lab/lab";
 import { httpCall } from "../lab/openstack-api";
 import { startOpenStackCloud, type OpenStackCloud } from "../lab/openstack-cloud";
 import { engineOrSkip } from "../provider/engine";
+import { OWN_PROJECT, ensureOwnProjectInstalled } from "./own-project-install";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
 /** An operator's own cdktf project on rdoctl, deployed with its own cdktf and tsx. */
-const OWN_PROJECT = path.join(ROOT, "examples", "own-project");
 const WHERE = "test/cloud/apply.test.ts";
 const support = isLabSupported();
 if (!support.ok) reportLabSkipped(support.reason ?? "unknown", WHERE);
@@ -46,6 +46,11 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, t
     const timer = setTimeout(() => {
       if (child.pid) process.kill(-child.pid, "SIGTERM");
     }, timeoutMs);
+    // A command that cannot start (not installed) fails the run instead of leaving it pending.
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, output: `${command}: ${error.message}`, seconds: (performance.now() - started) / 1000 });
+    });
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, output: output.replace(/\x1b\[[0-9;]*m/g, ""), seconds: (performance.now() - started) / 1000 });
@@ -132,6 +137,7 @@ describe.runIf(support.ok && engine)("cdktf deploy / destroy of the day-1 stacks
     const grant = await httpCall("PUT", `${identity}/projects/${demo!.id}/users/${admin!.id}/roles/${adminRole!.id}`, { headers: { "X-Auth-Token": api.token } });
     expect(grant.status).toBeLessThan(300);
 
+    expect(ensureOwnProjectInstalled()).toBeUndefined();
     // cdktf runs in a folder of its own: its cdktf.json runs the example's main.ts, and cdktf's
     // local state (terraform.web.tfstate, where the app runs) lands there, not in the checkout.
     const own = path.join(work, "own-project");

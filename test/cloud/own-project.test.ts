@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkSynthesizedStack, defaultSchemaPath, loadProviderSchema } from "../../src/cloud/check";
+import { OWN_PROJECT, ensureOwnProjectInstalled, ownProjectEnv } from "./own-project-install";
 
 /**
  * examples/own-project: an operator's own cdktf project that depends on rdoctl by path and uses
@@ -10,33 +11,17 @@ import { checkSynthesizedStack, defaultSchemaPath, loadProviderSchema } from "..
  * lock file yet, about a minute) and the real `cdktf synth`.
  */
 const ROOT = path.join(__dirname, "..", "..");
-const PROJECT = path.join(ROOT, "examples", "own-project");
+const PROJECT = OWN_PROJECT;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const base = { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", ...env };
-  // An operator's own Terraform CLI configuration is not the example's business.
-  delete base.TF_CLI_CONFIG_FILE;
-  return spawnSync(command, args, { cwd: PROJECT, env: base, encoding: "utf8", timeout: 280_000 });
-}
-
-function installed(): boolean {
-  const lock = path.join(PROJECT, "node_modules", ".package-lock.json");
-  if (!fs.existsSync(lock)) return false;
-  type Entries = Record<string, { version?: string; optional?: boolean }>;
-  const wanted = JSON.parse(fs.readFileSync(path.join(PROJECT, "package-lock.json"), "utf8")).packages as Entries;
-  const have = JSON.parse(fs.readFileSync(lock, "utf8")).packages as Entries;
-  // Optional packages of other platforms (esbuild's) are in the lock file but never installed.
-  return Object.entries(wanted).every(([name, entry]) => name === "" || (entry.optional && !have[name]) || have[name]?.version === entry.version);
+  return spawnSync(command, args, { cwd: PROJECT, env: ownProjectEnv(env), encoding: "utf8", timeout: 280_000 });
 }
 
 describe("an own cdktf project using rdoctl as a package (examples/own-project)", () => {
   beforeAll(() => {
     expect(fs.existsSync(path.join(ROOT, "dist", "src", "cloud", "index.d.ts")), "rdoctl is not built: run npm run build (npm ci does)").toBe(true);
-    if (!installed()) {
-      const ci = run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"]);
-      expect(ci.status, ci.stderr).toBe(0);
-    }
-  }, 300_000);
+    expect(ensureOwnProjectInstalled()).toBeUndefined();
+  }, 660_000);
 
   it("npx cdktf synth writes its stack, which matches the provider schema, and names its clouds.yaml", () => {
     const outdir = fs.mkdtempSync(path.join(PROJECT, "cdktf.out.test-"));
