@@ -14,7 +14,7 @@ const LOCK = path.join(os.tmpdir(), `rdoctl-own-project-${Buffer.from(OWN_PROJEC
 
 /** The example's environment: an operator's own Terraform CLI configuration is not its business. */
 export function ownProjectEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const base = { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", ...env };
+  const base: NodeJS.ProcessEnv = { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1", ...env };
   delete base.TF_CLI_CONFIG_FILE;
   return base;
 }
