@@ -3,28 +3,13 @@
 // costs in memory: PSS of its processes (init, sshd, sleep) and what its tmpfs disk holds.
 // Usage: node bench/lab-up.mjs [sizes...]   (root; default sizes 1 8 30)
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync, statfsSync } from "node:fs";
-import { join } from "node:path";
 import { register } from "tsx/cjs/api";
+import { diskUsedKiB, pssKiB } from "./lab-memory.mjs";
 
 register();
 const require = createRequire(import.meta.url);
 const { startLab, isLabSupported } = require("../test/lab/lab.ts");
 const { netnsPids } = require("../test/lab/registry.ts");
-
-function pssKiB(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").find((l) => l.startsWith("Pss:"));
-    return Number(line.split(/\s+/)[1]);
-  } catch {
-    return 0;
-  }
-}
-
-function diskUsedKiB(rootDir) {
-  const stats = statfsSync(join(rootDir, "..", "disk"));
-  return ((stats.blocks - stats.bfree) * stats.bsize) / 1024;
-}
 
 const support = isLabSupported();
 if (!support.ok) {

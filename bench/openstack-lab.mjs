@@ -5,29 +5,14 @@
 // teardown (every recorded process stopped by id) takes. Goal (issue 8): ≤ 3 min for 3 hosts on 2 cores.
 // Usage: node bench/openstack-lab.mjs [sizes...] [--release=2025.1]   (root; default sizes 1 3)
 import { createRequire } from "node:module";
-import { readFileSync, statfsSync } from "node:fs";
-import { join } from "node:path";
 import { register } from "tsx/cjs/api";
+import { diskUsedKiB, pssKiB } from "./lab-memory.mjs";
 
 register();
 const require = createRequire(import.meta.url);
 const { isLabSupported } = require("../test/lab/lab.ts");
 const { netnsPids } = require("../test/lab/registry.ts");
 const { ensureOpenStackVenv, startOpenStackCloud } = require("../test/lab/openstack-cloud.ts");
-
-function pssKiB(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").find((l) => l.startsWith("Pss:"));
-    return Number(line.split(/\s+/)[1]);
-  } catch {
-    return 0;
-  }
-}
-
-function diskUsedKiB(rootDir) {
-  const stats = statfsSync(join(rootDir, "..", "disk"));
-  return ((stats.blocks - stats.bfree) * stats.bsize) / 1024;
-}
 
 const support = isLabSupported();
 if (!support.ok) {
